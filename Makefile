@@ -1,0 +1,34 @@
+# Two entry points: `make run` (the acceptance suites, report under reports/) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test serve lint chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Browser runs use Debian's Chromium; Playwright cannot download its own browsers here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: $(STAMP) chromium
+	$(VENV)/bin/session-harness run
+
+test: $(STAMP) chromium
+	$(PY) -m pytest -q
+
+serve: $(STAMP)
+	$(VENV)/bin/session-harness serve
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check harness reference_app tests scenarios benchmarks
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) reports/*/ reports/latest

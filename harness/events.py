@@ -1,0 +1,223 @@
+"""Typed session events: what clients, browser tabs and load users record, and reports read."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from harness._realtime import wall_seconds
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every event: virtual time (`at`), real time since the recorder started (`wall`)."""
+
+    kind: ClassVar[str] = "event"
+    at: datetime
+    wall: float
+    source: str = "api"  # "api" (simulated client), "browser", "load", "clock"
+    profile: str = ""
+    tab: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["kind"] = self.kind
+        data["at"] = self.at.isoformat()
+        for key, value in data.items():
+            if isinstance(value, datetime):
+                data[key] = value.isoformat()
+        return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestSent(Event):
+    kind: ClassVar[str] = "request"
+    method: str
+    path: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponseReceived(Event):
+    kind: ClassVar[str] = "response"
+    method: str
+    path: str
+    status: int
+    error: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unauthorized(Event):
+    """A 401 on an API request (not on the refresh call itself)."""
+
+    kind: ClassVar[str] = "unauthorized"
+    path: str
+    error: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoggedIn(Event):
+    kind: ClassVar[str] = "logged_in"
+    access_expires_at: datetime
+    session_expires_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshStarted(Event):
+    kind: ClassVar[str] = "refresh_started"
+    reason: str  # "proactive", "reactive", "timer"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshSucceeded(Event):
+    kind: ClassVar[str] = "refresh_succeeded"
+    access_expires_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshRetry(Event):
+    kind: ClassVar[str] = "refresh_retry"
+    attempt: int
+    delay_s: float
+    error: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshFailed(Event):
+    """`fatal` failures sign the user out; non-fatal ones show a banner and keep the session."""
+
+    kind: ClassVar[str] = "refresh_failed"
+    error: str
+    fatal: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenAdopted(Event):
+    """A tab took a token another tab of its profile had just refreshed."""
+
+    kind: ClassVar[str] = "token_adopted"
+    access_expires_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rotation(Event):
+    """The server rotated a refresh token (seen by a client as a changed cookie)."""
+
+    kind: ClassVar[str] = "rotation"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedirectToLogin(Event):
+    kind: ClassVar[str] = "redirect_to_login"
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class WarningShown(Event):
+    kind: ClassVar[str] = "warning_shown"
+    warning: str  # "idle" or "absolute"
+    seconds_left: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class WarningDismissed(Event):
+    kind: ClassVar[str] = "warning_dismissed"
+    warning: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdleLogout(Event):
+    kind: ClassVar[str] = "idle_logout"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoggedOut(Event):
+    kind: ClassVar[str] = "logged_out"
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkError(Event):
+    kind: ClassVar[str] = "network_error"
+    path: str
+    error: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BannerShown(Event):
+    kind: ClassVar[str] = "banner_shown"
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsoleError(Event):
+    kind: ClassVar[str] = "console_error"
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClockAdvanced(Event):
+    kind: ClassVar[str] = "clock_advanced"
+    seconds: float
+    mode: str  # "run_for" or "fast_forward"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Artifact(Event):
+    """A file attached to the test's report: a screenshot or a Playwright trace."""
+
+    kind: ClassVar[str] = "artifact"
+    path: str
+    label: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        RequestSent, ResponseReceived, Unauthorized, LoggedIn, RefreshStarted,
+        RefreshSucceeded, RefreshRetry, RefreshFailed, TokenAdopted, Rotation,
+        RedirectToLogin, WarningShown, WarningDismissed, IdleLogout, LoggedOut,
+        NetworkError, BannerShown, ConsoleError, ClockAdvanced, Artifact,
+    )
+}
+
+
+@dataclass
+class Recorder:
+    """Collects the events of one test or run; thread-safe, listeners see every event."""
+
+    events: list[Event] = field(default_factory=list)
+    started: float = field(default_factory=wall_seconds)
+    _listeners: list[Callable[[Event], None]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wall(self) -> float:
+        """Real seconds since the recorder started (never frozen by freezegun)."""
+        return wall_seconds() - self.started
+
+    def emit(self, event: Event) -> Event:
+        with self._lock:
+            self.events.append(event)
+        for listener in self._listeners:
+            listener(event)
+        return event
+
+    def subscribe(self, listener: Callable[[Event], None]) -> None:
+        self._listeners.append(listener)
+
+    def of_kind(self, kind: type[Event] | str) -> list[Event]:
+        name = kind if isinstance(kind, str) else kind.kind
+        return [e for e in self.events if e.kind == name]
+
+    def count(self, kind: type[Event] | str, *, profile: str | None = None) -> int:
+        return sum(1 for e in self.of_kind(kind) if profile is None or e.profile == profile)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(list(self.events))
+
+    def __len__(self) -> int:
+        return len(self.events)
