@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from harness import checks
+from harness.events import (
+    IdleLogout,
+    Recorder,
+    RedirectToLogin,
+    RefreshFailed,
+    RequestSent,
+    Unauthorized,
+    WarningShown,
+)
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def refresh(recorder: Recorder, profile: str, tab: str) -> None:
+    recorder.emit(RequestSent(at=T0, wall=0.0, profile=profile, tab=tab,
+                              method="POST", path=checks.REFRESH_PATH))
+
+
+def test_no_redirect_passes_on_empty_recording() -> None:
+    checks.no_redirect_to_login(Recorder())
+
+
+def test_no_redirect_fails_and_names_the_redirect() -> None:
+    recorder = Recorder()
+    recorder.emit(RedirectToLogin(at=at(31), wall=0.0, profile="alice", tab="t1",
+                                  reason="refresh_expired", message="expired"))
+    with pytest.raises(checks.CheckFailed, match="refresh_expired"):
+        checks.no_redirect_to_login(recorder)
+
+
+def test_no_redirect_scoped_to_other_profile_passes() -> None:
+    recorder = Recorder()
+    recorder.emit(RedirectToLogin(at=at(1), wall=0.0, profile="bob", tab="t1",
+                                  reason="logout", message="bye"))
+    checks.no_redirect_to_login(recorder, profile="alice")
+
+
+def test_redirected_to_login_with_wrong_reason_fails() -> None:
+    recorder = Recorder()
+    recorder.emit(RedirectToLogin(at=at(1), wall=0.0, reason="session_idle", message="idle"))
+    with pytest.raises(checks.CheckFailed, match="expected 'refresh_expired'"):
+        checks.redirected_to_login(recorder, reason="refresh_expired")
+
+
+def test_redirected_to_login_without_message_fails() -> None:
+    recorder = Recorder()
+    recorder.emit(RedirectToLogin(at=at(1), wall=0.0, reason="refresh_expired", message=""))
+    with pytest.raises(checks.CheckFailed, match="without a message"):
+        checks.redirected_to_login(recorder)
+
+
+def test_refreshes_per_profile_counts_each_profile() -> None:
+    recorder = Recorder()
+    refresh(recorder, "alice", "t1")
+    refresh(recorder, "bob", "t1")
+    refresh(recorder, "bob", "t2")
+    checks.refreshes_per_profile(recorder, 1, profile="alice")
+    with pytest.raises(checks.CheckFailed, match="'bob': 2"):
+        checks.refreshes_per_profile(recorder, 1)
+
+
+def test_no_unauthorized_fails_on_a_401() -> None:
+    recorder = Recorder()
+    recorder.emit(Unauthorized(at=at(31), wall=0.0, path="/api/chat", error="token_expired"))
+    with pytest.raises(checks.CheckFailed, match="token_expired"):
+        checks.no_unauthorized(recorder)
+
+
+def test_non_fatal_refresh_failure_is_not_a_fatal_one() -> None:
+    recorder = Recorder()
+    recorder.emit(RefreshFailed(at=at(1), wall=0.0, error="network", fatal=False))
+    checks.no_fatal_refresh_failure(recorder)
+    recorder.emit(RefreshFailed(at=at(2), wall=0.0, error="refresh_expired", fatal=True))
+    with pytest.raises(checks.CheckFailed):
+        checks.no_fatal_refresh_failure(recorder)
+
+
+def test_warning_after_sign_out_fails() -> None:
+    recorder = Recorder()
+    recorder.emit(IdleLogout(at=at(60), wall=0.0))
+    recorder.emit(WarningShown(at=at(61), wall=0.0, warning="idle", seconds_left=0))
+    with pytest.raises(checks.CheckFailed, match="after the sign-out"):
+        checks.warning_shown_before(recorder, "idle")
+
+
+def test_warning_before_sign_out_passes() -> None:
+    recorder = Recorder()
+    recorder.emit(WarningShown(at=at(58), wall=0.0, warning="idle", seconds_left=120))
+    recorder.emit(IdleLogout(at=at(60), wall=0.0))
+    checks.warning_shown_before(recorder, "idle")
