@@ -1,0 +1,226 @@
+// The one auth client: every API request, JSON or streaming, goes through apiFetch().
+// Implements docs/refresh-algorithm.md: proactive refresh, one refresh + one retry on 401,
+// single flight per tab and (through the profile lock) per profile.
+
+import { config, regression } from "./config.js";
+import * as store from "./store.js";
+import { announceToken, lastAnnounced, on, post, requestToken } from "./channel.js";
+import { withProfileLock } from "./lock.js";
+import { emit } from "./events.js";
+import { endSession, isEnding } from "./session.js";
+import { recordActivity } from "./idle.js";
+
+const HEADERS = { "X-Requested-With": "session-harness" };
+const REFRESH_PATH = "/api/auth/refresh";
+const BACKOFF_S = [1, 2, 4];
+const RETRYABLE = new Set(["token_expired", "token_invalid", "token_missing"]);
+const TOKEN_WAIT_MS = 500;
+export const TICK_MS = 30_000;
+export const CONNECTION_MESSAGE = "Connection problem, retrying…";
+
+/** The session ended; the page is on its way to /login. */
+export class AuthEnded extends Error {}
+/** Refresh failed on the network or a 5xx after every retry; the user stays signed in. */
+export class ConnectionProblem extends Error {}
+
+let inflight = null;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const shared = () => !regression("per_tab_lock");
+const isFresh = (snap) => snap !== null && (snap.expiresAtMs - Date.now()) / 1000 > config().refresh_threshold_seconds;
+
+async function errorCode(response) {
+  const body = await response.clone().json().catch(() => ({}));
+  return body.error || `http_${response.status}`;
+}
+
+function describe(err) {
+  return String((err && err.message) || err);
+}
+
+/** Adopt a token another tab refreshed, if it is newer than ours. */
+function adoptShared(snap) {
+  const mine = store.auth();
+  if (!snap || mine.status === "signed-out" || snap.token === mine.token) return false;
+  if (mine.token !== null && snap.expiresAtMs <= mine.expiresAtMs) return false;
+  store.adopt(snap);
+  store.setBanner(null);
+  emit("token_adopted", { access_expires_at: snap.accessExpiresAt });
+  return true;
+}
+
+/**
+ * Step 3: inside the lock, use a token another tab got since `startedWith` was current.
+ * Its broadcast can trail the lock hand-over, so a tab that waited for the lock, or sees
+ * a newer token noted in localStorage, asks the other tabs before refreshing itself.
+ */
+async function recheck(startedWith, waited) {
+  const usable = () => {
+    const mine = store.snapshot();
+    return mine !== null && mine.token !== startedWith && isFresh(mine) ? mine.token : null;
+  };
+  if (usable() !== null) return usable();
+  const announced = lastAnnounced();
+  const newerNoted = announced !== null && isFresh(announced)
+    && announced.accessExpiresAt !== store.auth().accessExpiresAt;
+  if (!waited && !newerNoted) return null;
+  adoptShared(await requestToken(TOKEN_WAIT_MS));
+  return usable();
+}
+
+async function postRefresh() {
+  let response;
+  try {
+    response = await fetch(REFRESH_PATH, { method: "POST", credentials: "same-origin", headers: HEADERS });
+    if (response.ok) return { body: await response.json() };
+  } catch (err) {
+    emit("network_error", { path: REFRESH_PATH, error: describe(err) });
+    return { error: "network" };
+  }
+  const code = await errorCode(response);
+  return { error: code, fatal: response.status < 500 };
+}
+
+async function failFatal(code) {
+  emit("refresh_failed", { error: code, fatal: true });
+  // No cookie before this page ever signed in is a first visit, not a lost session.
+  const firstVisit = code === "refresh_missing" && store.auth().status === "unknown";
+  endSession(firstVisit ? null : code);
+  throw new AuthEnded(code);
+}
+
+/** Steps 4-6: POST /api/auth/refresh with backoff on network errors and 5xx. */
+async function requestRefresh(reason) {
+  emit("refresh_started", { reason });
+  let error = "";
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await postRefresh();
+    if (outcome.body) {
+      const snap = store.applyTokenResponse(outcome.body);
+      if (shared()) announceToken(snap);
+      store.setBanner(null);
+      emit("refresh_succeeded", { access_expires_at: outcome.body.access_expires_at });
+      return snap.token;
+    }
+    if (outcome.fatal) return failFatal(outcome.error);
+    error = outcome.error;
+    if (attempt >= BACKOFF_S.length) break;
+    emit("refresh_retry", { attempt: attempt + 1, delay_s: BACKOFF_S[attempt], error });
+    await sleep(BACKOFF_S[attempt] * 1000);
+  }
+  emit("refresh_failed", { error, fatal: false });
+  if (store.auth().banner === null) emit("banner_shown", { message: CONNECTION_MESSAGE });
+  store.setBanner(CONNECTION_MESSAGE);
+  throw new ConnectionProblem(error);
+}
+
+async function runRefresh(reason, startedWith) {
+  if (!shared()) return requestRefresh(reason);
+  return withProfileLock(async ({ waited }) => (await recheck(startedWith, waited)) ?? requestRefresh(reason));
+}
+
+/** Single flight in this tab: callers during a refresh share its promise. */
+export function refresh(reason, startedWith = store.auth().token) {
+  if (inflight === null) {
+    inflight = runRefresh(reason, startedWith).finally(() => { inflight = null; });
+  }
+  return inflight;
+}
+
+/** A token with more than the threshold left (proactive path); waits for a refresh in flight. */
+export async function ensureFresh() {
+  const mine = store.snapshot();
+  if (inflight === null && mine !== null && (regression("no_proactive_refresh") || isFresh(mine))) {
+    return mine.token;
+  }
+  try {
+    return await refresh("proactive", mine === null ? null : mine.token);
+  } catch (err) {
+    // A still-valid token beats failing the request because the network hiccuped.
+    if (err instanceof ConnectionProblem && store.secondsLeft() > 0) return store.auth().token;
+    throw err;
+  }
+}
+
+/** The token to retry with after `failedToken` got a 401; a newer one is reused, not refreshed. */
+function refreshAfter(failedToken) {
+  const mine = store.snapshot();
+  if (inflight === null && mine !== null && mine.token !== failedToken && isFresh(mine)) {
+    return Promise.resolve(mine.token);
+  }
+  return refresh("reactive", failedToken);
+}
+
+async function send(path, init, token) {
+  const headers = new Headers(init.headers);
+  headers.set("X-Requested-With", HEADERS["X-Requested-With"]);
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  if (typeof init.body === "string" && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  try {
+    return await fetch(path, { ...init, headers, credentials: "same-origin" });
+  } catch (err) {
+    emit("network_error", { path, error: describe(err) });
+    throw err;
+  }
+}
+
+/** Returns the 401's error code after ending the session when it is fatal. */
+async function unauthorized(path, response) {
+  const code = await errorCode(response);
+  emit("unauthorized", { path, error: code });
+  if (code.startsWith("session_")) {
+    endSession(code);
+    throw new AuthEnded(code);
+  }
+  return code;
+}
+
+/** fetch() for the API: fresh bearer token, one refresh and one retry on a 401. */
+export async function apiFetch(path, init = {}) {
+  if (isEnding()) throw new AuthEnded("ending");
+  const token = await ensureFresh();
+  recordActivity("api");
+  const response = await send(path, init, token);
+  if (response.status !== 401) return response;
+  if (!RETRYABLE.has(await unauthorized(path, response))) return response;
+  const retried = await send(path, init, await refreshAfter(token));
+  if (retried.status === 401) await unauthorized(path, retried);
+  return retried;
+}
+
+/** apiFetch + JSON body; throws Error(code) on a non-2xx answer. */
+export async function apiJson(path, init = {}) {
+  const response = await apiFetch(path, init);
+  if (!response.ok) throw new Error(await errorCode(response));
+  return response.json();
+}
+
+/** Regression `stream_raw_fetch`: a bare fetch with the in-memory token, no refresh, no retry. */
+export async function rawFetch(path, init = {}) {
+  const response = await send(path, init, store.auth().token);
+  if (response.status === 401) {
+    const code = await errorCode(response);
+    emit("unauthorized", { path, error: code });
+    endSession(code);
+    throw new AuthEnded(code);
+  }
+  return response;
+}
+
+function tick() {
+  if (store.auth().status !== "signed-in" || document.visibilityState === "hidden") return;
+  if (regression("no_proactive_refresh") || isFresh(store.snapshot())) return;
+  refresh("timer").catch(() => {}); // failures already surfaced: banner or redirect
+}
+
+/** Start the timer and the cross-tab listeners (call once per page, after loadConfig()). */
+export function startClient() {
+  on("token", (message) => { if (shared()) adoptShared(message.snapshot); });
+  on("token_request", () => {
+    const mine = store.snapshot();
+    if (shared() && mine !== null && isFresh(mine)) post("token", { snapshot: mine });
+  });
+  on("signed_out", (message) => endSession(message.reason, { broadcast: false }));
+  setInterval(tick, TICK_MS);
+  document.addEventListener("visibilitychange", tick);
+}
