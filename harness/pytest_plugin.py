@@ -1,0 +1,105 @@
+"""pytest plugin of session-harness (entry point `session_harness`): fixtures, markers, reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness._realtime import wall_now, wall_seconds
+from harness.fixtures import (
+    clock,
+    harness_settings,
+    profile,
+    recorder,
+    refapp,
+    target,
+)
+from harness.report.collector import (
+    REPORT_DIR_KEY,
+    RUN_KEY,
+    ResultCollector,
+    story_tags,
+    suite_of,
+)
+from harness.report.model import RunResult
+from harness.report.writer import new_run_id, point_latest, write_report
+
+__all__ = ["clock", "harness_settings", "profile", "recorder", "refapp", "target"]
+
+MARKERS = (
+    "ac(*ids): acceptance criteria of story 3.2 this test proves (AC1..AC7)",
+    "scenario(name): the story's test-scenario row (or a named scenario beyond the table)",
+    "refapp(**overrides): reference app settings for this test (embedded app only)",
+    "browser: drives a real browser (the browser suite)",
+    "slow: takes more than a few seconds of wall time",
+)
+SUITE_CHOICES = ("api", "browser", "load", "all")
+_COLLECTOR = "session_harness_collector"
+_STARTED = pytest.StashKey[float]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("session-harness")
+    group.addoption("--base-url", default=None, metavar="URL",
+                    help="run against a reference app in another process (test clock enabled)")
+    group.addoption("--harness-report", default=None, metavar="DIR",
+                    help="write results.json, junit.xml and index.html under DIR/<run-id>/")
+    group.addoption("--suite", default="all", choices=SUITE_CHOICES,
+                    help="only run tests of this suite (default: all)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    root = config.getoption("harness_report")
+    if not root or hasattr(config, "workerinput"):
+        return
+    started = wall_now()
+    root_path = Path(root)
+    root_path.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id(root_path, started)
+    directory = root_path / run_id
+    directory.mkdir()
+    # pytest's own junitxml writer does the JUnit file; tryfirst so it sees the path in time.
+    if not config.option.xmlpath:
+        config.option.xmlpath = str(directory / "junit.xml")
+    config.stash[REPORT_DIR_KEY] = directory
+    config.stash[_STARTED] = wall_seconds()
+    run = RunResult(run_id=run_id, started_at=started, base_url=config.getoption("base_url"))
+    config.stash[RUN_KEY] = run
+    config.pluginmanager.register(ResultCollector(run), _COLLECTOR)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    suite = config.getoption("suite")
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        acs, scenarios = story_tags(item)
+        item.user_properties.extend(("ac", ac) for ac in acs)
+        item.user_properties.extend(("scenario", name) for name in scenarios)
+        item.user_properties.append(("suite", suite_of(item)))
+        (kept if suite in ("all", suite_of(item)) else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    directory = config.stash.get(REPORT_DIR_KEY, None)
+    if directory is None:
+        return
+    run = config.stash[RUN_KEY]
+    run.wall_s = wall_seconds() - config.stash[_STARTED]
+    write_report(run, directory)
+    point_latest(directory.parent, directory)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    directory = terminalreporter.config.stash.get(REPORT_DIR_KEY, None)
+    if directory is not None:
+        terminalreporter.write_line(f"session-harness report: {directory / 'index.html'}")

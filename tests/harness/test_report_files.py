@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from harness.events import Artifact, LoggedIn, RequestSent
+from harness.report.model import Failure, RunResult, TestResult
+from harness.report.writer import new_run_id, point_latest, write_report
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def sample_run(tmp_path: Path) -> RunResult:
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG fake")
+    ok = TestResult("scenarios/api/test_a.py::test_ok", "api", ac=["AC1", "AC2"],
+                    scenarios=["User active, access token expires"], duration_s=0.25)
+    ok.events = [
+        LoggedIn(at=T0, wall=0.0, profile="alice", tab="tab1",
+                 access_expires_at=T0 + timedelta(minutes=30),
+                 session_expires_at=T0 + timedelta(days=30)),
+        RequestSent(at=T0 + timedelta(minutes=45), wall=0.1, profile="alice", tab="tab1",
+                    method="POST", path="/api/chat"),
+        Artifact(at=T0 + timedelta(minutes=45), wall=0.2, profile="alice", tab="tab1",
+                 path=str(shot), label="after refresh"),
+    ]
+    bad = TestResult("scenarios/browser/test_b.py::test_<bad>", "browser", status="failed",
+                     ac=["AC4"], scenarios=["Refresh token expired"],
+                     failure=Failure("call", "AssertionError: no redirect", "long text"))
+    return RunResult("20260105T090000Z", T0, wall_s=1.5, tests=[ok, bad])
+
+
+def test_results_json_follows_the_documented_schema(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    write_report(sample_run(tmp_path), out)
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["summary"] == {"passed": 1, "failed": 1, "skipped": 0, "total": 2}
+    assert doc["acceptance_criteria"]["AC1"]["status"] == "passed"
+    assert doc["acceptance_criteria"]["AC4"] == {
+        "description": doc["acceptance_criteria"]["AC4"]["description"],
+        "status": "failed",
+        "tests": ["scenarios/browser/test_b.py::test_<bad>"],
+        "by_suite": {"browser": "failed"},
+    }
+    assert doc["acceptance_criteria"]["AC7"]["status"] == "not_covered"
+    assert doc["scenarios"]["Refresh token expired"]["status"] == "failed"
+    assert doc["scenarios"]["Multiple tabs open"]["status"] == "not_covered"
+    first = doc["tests"][0]
+    assert {k: first[k] for k in ("id", "suite", "status", "ac", "virtual_span_s")} == {
+        "id": "scenarios/api/test_a.py::test_ok", "suite": "api", "status": "passed",
+        "ac": ["AC1", "AC2"], "virtual_span_s": 2700.0,
+    }
+    assert doc["tests"][1]["failure"]["message"] == "AssertionError: no redirect"
+
+
+def test_events_file_has_one_tagged_event_per_line(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    write_report(sample_run(tmp_path), out)
+    lines = [json.loads(line) for line in (out / "events.ndjson").read_text().splitlines()]
+    assert [line["kind"] for line in lines] == ["logged_in", "request", "artifact"]
+    assert {line["test"] for line in lines} == {"scenarios/api/test_a.py::test_ok"}
+    assert lines[0]["access_expires_at"] == "2026-01-05T09:30:00+00:00"
+
+
+def test_artifacts_are_copied_next_to_the_report_and_linked_relatively(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    write_report(sample_run(tmp_path), out)
+    [artifact] = json.loads((out / "results.json").read_text())["tests"][0]["artifacts"]
+    assert not Path(artifact["path"]).is_absolute()
+    assert (out / artifact["path"]).read_bytes() == b"\x89PNG fake"
+    assert f'src="{artifact["path"]}"' in (out / "index.html").read_text()
+
+
+def test_html_is_self_contained_and_escapes_test_names(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    html = write_report(sample_run(tmp_path), out).read_text()
+    external = [u for u in re.findall(r'(?:src|href)="([^"#]+)"', html) if "://" in u]
+    assert external == []
+    assert "test_<bad>" not in html and "test_&lt;bad&gt;" in html
+    assert html.count('<td class="id">AC') == 7
+    assert 'class="pill not_covered"' in html
+    assert "<svg" in html and 'class="tl-bar"' in html
+    assert "AssertionError: no redirect" in html
+
+
+def test_latest_points_at_the_newest_run(tmp_path: Path) -> None:
+    for name in ("run1", "run2"):
+        (tmp_path / name).mkdir()
+        point_latest(tmp_path, tmp_path / name)
+    assert (tmp_path / "latest").resolve() == (tmp_path / "run2").resolve()
+
+
+def test_latest_becomes_a_file_with_the_path_where_symlinks_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: Path, target: str, target_is_directory: bool = False) -> None:
+        raise OSError("symlinks not supported")
+
+    monkeypatch.setattr(Path, "symlink_to", refuse)
+    (tmp_path / "run1").mkdir()
+    point_latest(tmp_path, tmp_path / "run1")
+    assert (tmp_path / "latest").read_text().strip() == str((tmp_path / "run1").resolve())
+
+
+def test_run_ids_sort_by_time_and_never_collide(tmp_path: Path) -> None:
+    first = new_run_id(tmp_path, T0)
+    (tmp_path / first).mkdir()
+    second = new_run_id(tmp_path, T0)
+    assert first == "20260105T090000Z" and second == "20260105T090000Z-2"
