@@ -13,8 +13,9 @@ from rich.console import Console
 from harness.report.model import RunResult
 from harness.report.progress import ProgressPlugin
 from harness.report.terminal import print_summary
+from harness.story import SUITES
 
-SUITE_CHOICES = ("api", "browser", "all")
+SUITE_CHOICES = (*SUITES, "all")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Scenarios are plain `async def` tests; these hold wherever the scenarios directory lives.
 PYTEST_INI = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function")
@@ -57,9 +58,9 @@ def suite_paths(root: Path, suite: str) -> list[Path]:
         if not path.is_dir():
             raise ConfigError(f"scenarios directory not found: {path}")
         return [path]
-    paths = [root / s for s in ("api", "browser") if (root / s).is_dir()]
+    paths = [root / s for s in SUITES if (root / s).is_dir()]
     if not paths:
-        raise ConfigError(f"no api or browser scenarios under {root}")
+        raise ConfigError(f"no {', '.join(SUITES)} scenarios under {root}")
     return paths
 
 
