@@ -1,0 +1,122 @@
+"""BrowserSession: owns Playwright, the browser and the profiles of one test or run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
+
+from playwright.async_api import Browser, Playwright, async_playwright
+
+from harness.browser.artifacts import save_profile_artifacts
+from harness.browser.launch import launch_chromium
+from harness.browser.profile import DEFAULT_SLICE, DEFAULT_STEP, BrowserProfile
+from harness.events import Recorder
+
+
+class SessionClock(Protocol):
+    """The part of the VirtualClock a session needs."""
+
+    def now(self) -> datetime: ...
+    def attach(self, participant: BrowserProfile) -> None: ...
+    def detach(self, participant: BrowserProfile) -> None: ...
+
+
+class HasBaseUrl(Protocol):
+    @property
+    def base_url(self) -> str: ...
+
+
+class BrowserSession:
+    """`async with BrowserSession(server, clock, recorder, artifacts_dir) as session:`.
+
+    Pass `browser=` to reuse a launched browser (one per test module); the session then
+    closes only its own contexts. Artifacts are saved on exit when the body raised or
+    `mark_failed()` was called.
+    """
+
+    def __init__(
+        self, server: HasBaseUrl | str, clock: SessionClock, recorder: Recorder,
+        artifacts_dir: Path | str | None = None, *, browser: Browser | None = None,
+        trace: bool = True,
+    ) -> None:
+        self.base_url = server if isinstance(server, str) else server.base_url
+        self.clock = clock
+        self.recorder = recorder
+        self.artifacts_dir = None if artifacts_dir is None else Path(artifacts_dir)
+        self.trace = trace and artifacts_dir is not None
+        self.profiles: list[BrowserProfile] = []
+        self.failed = False
+        self._browser = browser
+        self._owns_browser = browser is None
+        self._playwright: Playwright | None = None
+
+    @property
+    def browser(self) -> Browser:
+        if self._browser is None:
+            raise RuntimeError("BrowserSession not started: use `async with`")
+        return self._browser
+
+    async def start(self) -> None:
+        if self._browser is None:
+            self._playwright = await async_playwright().start()
+            try:
+                self._browser = await launch_chromium(self._playwright)
+            except BaseException:
+                await self._playwright.stop()
+                raise
+
+    async def new_profile(
+        self, name: str, *, step: timedelta | None = DEFAULT_STEP,
+        slice_: timedelta = DEFAULT_SLICE,
+    ) -> BrowserProfile:
+        """A fresh browser profile whose clock starts at the virtual now and follows it."""
+        now: Callable[[], datetime] = self.clock.now
+        profile = await BrowserProfile.open(
+            self.browser, name, base_url=self.base_url, recorder=self.recorder, now=now,
+            step=step, slice_=slice_, trace=self.trace,
+        )
+        self.profiles.append(profile)
+        self.clock.attach(profile)
+        return profile
+
+    def mark_failed(self) -> None:
+        self.failed = True
+
+    async def save_artifacts(self) -> list[Path]:
+        if self.artifacts_dir is None:
+            return []
+        saved: list[Path] = []
+        for profile in self.profiles:
+            saved += await save_profile_artifacts(profile, self.artifacts_dir)
+        return saved
+
+    async def close(self) -> None:
+        try:
+            if self.failed:
+                await self.save_artifacts()
+        finally:
+            for profile in self.profiles:
+                self.clock.detach(profile)
+                await profile.close()
+            self.profiles.clear()
+            if self._owns_browser and self._browser is not None:
+                await self._browser.close()
+                self._browser = None
+            if self._playwright is not None:
+                await self._playwright.stop()
+                self._playwright = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is not None:
+            self.failed = True
+        await self.close()
