@@ -1,0 +1,97 @@
+"""A tab's timers: the proactive-refresh tick, the idle warning and logout, the absolute warning."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.client.tab import Tab
+
+
+class TabTimers:
+    """When each of a tab's timers is due, in virtual time, and which of them already fired.
+
+    Called on every clock step, so it stays lean: a handful of datetime operations.
+    """
+
+    def __init__(self, tab: Tab) -> None:
+        self._tab = tab
+        self._next_tick: datetime | None = None
+        self._idle_warned_for: datetime | None = None  # the last-activity time it warned about
+        self._absolute_warned = False
+
+    def reset(self) -> None:
+        profile = self._tab.profile
+        self._next_tick = profile.clock.now() + profile.tick_interval
+        self._idle_warned_for = None
+        self._absolute_warned = False
+
+    def schedule(self) -> list[tuple[datetime, str]]:
+        """Every pending timer as (virtual due time, name)."""
+        profile = self._tab.profile
+        timers: list[tuple[datetime, str]] = []
+        if profile.options.proactive_refresh and self._next_tick is not None:
+            timers.append((self._next_tick, "tick"))
+        lead = profile.warning_lead
+        idle_end = self._idle_end()
+        if idle_end is not None:
+            if lead and self._idle_warned_for != profile.last_activity:
+                timers.append((idle_end - lead, "idle_warning"))
+            timers.append((idle_end, "idle_logout"))
+        token = self._tab.token
+        if lead and token is not None and not self._absolute_warned:
+            # The session end is known on the client's clock; timers run on virtual time.
+            end = token.local_session_expires_at - profile.skew
+            timers.append((end - lead, "absolute_warning"))
+        return timers
+
+    def next_due(self) -> datetime | None:
+        timers = self.schedule()
+        return min(timers)[0] if timers else None
+
+    def fire_due(self, now: datetime) -> list[str]:
+        """Mark the timers due at `now` as fired (each at most once) and return their names."""
+        due = sorted(t for t in self.schedule() if t[0] <= now)
+        for _, name in due:
+            if name == "tick" and self._next_tick is not None:
+                interval = self._tab.profile.tick_interval
+                self._next_tick += interval * ((now - self._next_tick) // interval + 1)
+            elif name == "idle_warning":
+                self._idle_warned_for = self._tab.profile.last_activity
+            elif name == "absolute_warning":
+                self._absolute_warned = True
+        return [name for _, name in due]
+
+    def warning(self) -> str | None:
+        if self._absolute_warned:
+            return "absolute"
+        last = self._tab.profile.last_activity
+        if self._idle_warned_for is not None and self._idle_warned_for == last:
+            return "idle"
+        return None
+
+    def dismiss_idle_warning(self) -> bool:
+        """After new activity: drop an idle warning about an older idle period."""
+        warned = self._idle_warned_for
+        if warned is None or warned == self._tab.profile.last_activity:
+            return False
+        self._idle_warned_for = None
+        return True
+
+    def seconds_left(self, kind: str) -> float:
+        """Time left before the end a warning of `kind` announces."""
+        profile = self._tab.profile
+        if kind == "idle":
+            idle_end = self._idle_end()
+            return (idle_end - profile.clock.now()).total_seconds() if idle_end else 0.0
+        token = self._tab.token
+        if token is None:
+            return 0.0
+        return (token.local_session_expires_at - profile.local_now()).total_seconds()
+
+    def _idle_end(self) -> datetime | None:
+        profile = self._tab.profile
+        if profile.idle_timeout is None or profile.last_activity is None:
+            return None
+        return profile.last_activity + profile.idle_timeout
