@@ -6,21 +6,30 @@ message naming the events that broke it, and returns quietly otherwise.
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from harness.events import (
+    BannerShown,
     Event,
     IdleLogout,
+    LoggedIn,
     Recorder,
     RedirectToLogin,
     RefreshFailed,
+    RefreshSucceeded,
     RequestSent,
     Unauthorized,
     WarningShown,
 )
 
 REFRESH_PATH = "/api/auth/refresh"
+# Calls the server does not count as user activity (docs/api.md, "Activity").
+NOT_ACTIVITY = frozenset({REFRESH_PATH, "/api/auth/config", "/api/auth/logout"})
+# Tokens carry whole seconds (`exp`, `iat`); the response times may keep their fraction.
+TTL_TOLERANCE_S = 1.0
 
 
 class CheckFailed(AssertionError):
@@ -103,3 +112,77 @@ def warning_shown_before(recorder: Recorder, warning: str, *, profile: str | Non
         raise CheckFailed(f"no {warning!r} warning was shown")
     if ends and min(e.at for e in ends) <= warnings[0].at:
         raise CheckFailed(f"the {warning!r} warning came after the sign-out")
+
+
+def _issued(recorder: Recorder, profile: str | None) -> list[LoggedIn | RefreshSucceeded]:
+    """Every access token a profile received from the server (login or refresh), in order."""
+    return [e for e in recorder
+            if isinstance(e, LoggedIn | RefreshSucceeded) and profile in (None, e.profile)]
+
+
+def refreshed_before_expiry(recorder: Recorder, *, profile: str | None = None) -> None:
+    """AC2: a token still in use after its expiry had been replaced by a refresh before it."""
+    last_request: dict[str, datetime] = {}
+    refreshes: dict[str, list[datetime]] = defaultdict(list)
+    for e in recorder:
+        if isinstance(e, RequestSent):
+            last_request[e.profile] = max(e.at, last_request.get(e.profile, e.at))
+        elif isinstance(e, RefreshSucceeded):
+            refreshes[e.profile].append(e.at)
+    late: list[Event] = []
+    for token in _issued(recorder, profile):
+        expires = token.access_expires_at
+        if token.profile not in last_request or last_request[token.profile] < expires:
+            continue  # nobody used the app after this token expired
+        times = refreshes[token.profile]  # in time order
+        later = bisect_left(times, expires) - bisect_left(times, token.at)
+        if isinstance(token, RefreshSucceeded):
+            later -= 1  # the token's own refresh is not its replacement
+        if later < 1:
+            late.append(token)
+    if late:
+        raise CheckFailed(f"{len(late)} access token(s) expired before a refresh replaced them: "
+                          f"{_describe(late)}")
+
+
+def no_interruption(recorder: Recorder, *, profile: str | None = None) -> None:
+    """AC3: nothing reached the user's screen: no redirect, no error banner, no warning."""
+    seen = [e for kind in (RedirectToLogin, BannerShown, WarningShown)
+            for e in _select(recorder, kind, profile)]
+    if seen:
+        raise CheckFailed(f"the user was interrupted {len(seen)} time(s): "
+                          f"{_describe(sorted(seen, key=lambda e: e.at))}")
+
+
+def access_ttl_everywhere(
+    recorder: Recorder, ttl_seconds: float, *, profile: str | None = None
+) -> None:
+    """Every issuing path (login, rotation, grace re-issue) gives access tokens the same TTL."""
+    issued = _issued(recorder, profile)
+    if not issued:
+        raise CheckFailed("no access token was issued")
+    wrong = [e for e in issued
+             if abs((e.access_expires_at - e.at).total_seconds() - ttl_seconds) > TTL_TOLERANCE_S]
+    if wrong:
+        raise CheckFailed(f"expected every access token to live {ttl_seconds:g} s: "
+                          f"{_describe(wrong)}")
+
+
+def signed_out_only_after_idle(
+    recorder: Recorder, idle_seconds: float, *, profile: str | None = None
+) -> None:
+    """AC6: every sign-out for inactivity came `idle_seconds` or more after the last API call."""
+    last_call: dict[str, datetime] = {}
+    early: list[Event] = []
+    for e in recorder:
+        if profile not in (None, e.profile):
+            continue
+        if isinstance(e, RequestSent) and e.path not in NOT_ACTIVITY:
+            last_call[e.profile] = e.at
+        elif isinstance(e, RedirectToLogin) and e.reason == "session_idle":
+            last = last_call.get(e.profile)
+            if last is not None and (e.at - last).total_seconds() < idle_seconds:
+                early.append(e)
+    if early:
+        raise CheckFailed(f"signed out for inactivity less than {idle_seconds:g} s after the "
+                          f"last API call: {_describe(early)}")

@@ -18,7 +18,10 @@ from harness.story import SUITES
 SUITE_CHOICES = (*SUITES, "all")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Scenarios are plain `async def` tests; these hold wherever the scenarios directory lives.
-PYTEST_INI = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function")
+PYTEST_INI = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function",
+              # A project's addopts may hold terminal options (-ra) that fail without the
+              # terminal plugin, which the runner replaces with its own progress.
+              "-o", "addopts=--strict-markers --import-mode=importlib")
 
 
 class ConfigError(Exception):

@@ -6,10 +6,13 @@ import pytest
 
 from harness import checks
 from harness.events import (
+    BannerShown,
     IdleLogout,
+    LoggedIn,
     Recorder,
     RedirectToLogin,
     RefreshFailed,
+    RefreshSucceeded,
     RequestSent,
     Unauthorized,
     WarningShown,
@@ -99,3 +102,84 @@ def test_warning_before_sign_out_passes() -> None:
     recorder.emit(WarningShown(at=at(58), wall=0.0, warning="idle", seconds_left=120))
     recorder.emit(IdleLogout(at=at(60), wall=0.0))
     checks.warning_shown_before(recorder, "idle")
+
+
+def chat_at(recorder: Recorder, minutes: float) -> None:
+    recorder.emit(RequestSent(at=at(minutes), wall=0.0, profile="alice", method="POST",
+                              path="/api/chat"))
+
+
+def login_at(recorder: Recorder, minutes: float, ttl_minutes: float = 30) -> None:
+    recorder.emit(LoggedIn(at=at(minutes), wall=0.0, profile="alice",
+                           access_expires_at=at(minutes + ttl_minutes),
+                           session_expires_at=at(minutes + 60 * 24)))
+
+
+def refreshed_at(recorder: Recorder, minutes: float, ttl_minutes: float = 30) -> None:
+    recorder.emit(RefreshSucceeded(at=at(minutes), wall=0.0, profile="alice",
+                                   access_expires_at=at(minutes + ttl_minutes)))
+
+
+def test_refreshed_before_expiry_passes_when_each_used_token_was_replaced_in_time() -> None:
+    recorder = Recorder()
+    login_at(recorder, 0)
+    refreshed_at(recorder, 25)
+    refreshed_at(recorder, 50)
+    chat_at(recorder, 70)
+    checks.refreshed_before_expiry(recorder)
+
+
+def test_refreshed_before_expiry_fails_on_a_refresh_after_the_token_expired() -> None:
+    recorder = Recorder()
+    login_at(recorder, 0)
+    chat_at(recorder, 31)
+    refreshed_at(recorder, 31)
+    with pytest.raises(checks.CheckFailed, match="1 access token"):
+        checks.refreshed_before_expiry(recorder)
+
+
+def test_refreshed_before_expiry_ignores_a_token_nobody_used_after_its_expiry() -> None:
+    recorder = Recorder()
+    login_at(recorder, 0)
+    chat_at(recorder, 10)
+    checks.refreshed_before_expiry(recorder)
+
+
+def test_no_interruption_fails_on_a_banner() -> None:
+    recorder = Recorder()
+    checks.no_interruption(recorder)
+    recorder.emit(BannerShown(at=at(25), wall=0.0, message="Connection problem, retrying."))
+    with pytest.raises(checks.CheckFailed, match="banner_shown"):
+        checks.no_interruption(recorder)
+
+
+def test_access_ttl_everywhere_fails_on_a_login_with_a_seven_day_token() -> None:
+    recorder = Recorder()
+    login_at(recorder, 0, ttl_minutes=7 * 24 * 60)
+    refreshed_at(recorder, 25)
+    with pytest.raises(checks.CheckFailed, match="logged_in"):
+        checks.access_ttl_everywhere(recorder, 1800)
+
+
+def test_access_ttl_everywhere_passes_when_login_and_refresh_agree() -> None:
+    recorder = Recorder()
+    login_at(recorder, 0)
+    refreshed_at(recorder, 25)
+    checks.access_ttl_everywhere(recorder, 1800)
+
+
+def test_access_ttl_everywhere_fails_without_any_token() -> None:
+    with pytest.raises(checks.CheckFailed, match="no access token"):
+        checks.access_ttl_everywhere(Recorder(), 1800)
+
+
+def test_signed_out_only_after_idle_fails_on_an_idle_sign_out_too_soon() -> None:
+    recorder = Recorder()
+    chat_at(recorder, 30)
+    recorder.emit(RequestSent(at=at(50), wall=0.0, profile="alice", method="POST",
+                              path=checks.REFRESH_PATH))  # a refresh is not activity
+    recorder.emit(RedirectToLogin(at=at(75), wall=0.0, profile="alice",
+                                  reason="session_idle", message="idle"))
+    checks.signed_out_only_after_idle(recorder, 600)
+    with pytest.raises(checks.CheckFailed, match="less than 3600 s"):
+        checks.signed_out_only_after_idle(recorder, 3600)

@@ -1,0 +1,61 @@
+"""AC3: refreshing is invisible to the user: no redirect, no error banner, no failed message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from harness import checks
+from harness.checks import CheckFailed
+from harness.client import ConnectionProblem, SignedOut, Tab
+from harness.clock import Mode, VirtualClock
+from harness.events import Recorder, RefreshSucceeded
+from harness.fixtures import ProfileFactory
+
+# Just past the 30-minute access token: the user comes back to an expired token.
+IDLE = timedelta(minutes=31)
+
+
+async def what_the_user_sees(tab: Tab, message: str) -> str:
+    """The bot's reply, or the failure the user would see instead of it."""
+    try:
+        return await tab.chat(message)
+    except (ConnectionProblem, SignedOut, httpx.HTTPStatusError) as failure:
+        return f"failed: {failure}"
+
+
+async def idle_then_return(profile: ProfileFactory, clock: VirtualClock, mode: Mode) -> list[str]:
+    tab = await (await profile("alice")).login()
+    before = await what_the_user_sees(tab, "2+2")
+    await clock.advance(IDLE, mode=mode)
+    return [before, await what_the_user_sees(tab, "3*3")]
+
+
+@pytest.mark.ac("AC3")
+@pytest.mark.scenario("User idle 30 min, returns")
+@pytest.mark.parametrize(
+    "mode",
+    [pytest.param("run_for", id="tab-open"), pytest.param("fast_forward", id="laptop-asleep")],
+)
+async def test_user_returning_after_thirty_minutes_idle_is_refreshed_silently(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, mode: Mode
+) -> None:
+    replies = await idle_then_return(profile, clock, mode)
+    assert replies == ["4", "9"]
+    assert recorder.count(RefreshSucceeded) == 1
+    checks.no_interruption(recorder)
+    checks.no_unauthorized(recorder)
+
+
+@pytest.mark.ac("AC3")
+@pytest.mark.refapp(regressions={"naive_datetimes"})
+async def test_naive_datetime_crash_on_the_server_is_caught_interrupting_the_user(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+) -> None:
+    # The story's "can't compare offset-naive and offset-aware datetimes" bug.
+    replies = await idle_then_return(profile, clock, "run_for")
+    assert all(reply.startswith("failed") for reply in replies)
+    with pytest.raises(CheckFailed, match="banner_shown"):
+        checks.no_interruption(recorder)
