@@ -5,7 +5,7 @@ import { config } from "./config.js";
 import * as store from "./store.js";
 import { on, post } from "./channel.js";
 import { emit } from "./events.js";
-import { endSession } from "./session.js";
+import { endSession, isEnding } from "./session.js";
 
 const ACTIVITY_KEY = "session-harness-auth:activity";
 const CHECK_MS = 1000;
@@ -83,7 +83,8 @@ function heartbeat(now) {
 
 function check() {
   const auth = store.auth();
-  if (monitor === null || auth.status !== "signed-in") return;
+  // While a sign-out revokes the session the tab is still signed in: report the end once.
+  if (monitor === null || auth.status !== "signed-in" || isEnding()) return;
   const { idle_timeout_seconds: idle, warning_lead_seconds: lead } = config();
   const now = Date.now();
   const idleEnd = idle > 0 ? lastActivity() + idle * 1000 : Infinity;

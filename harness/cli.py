@@ -1,0 +1,113 @@
+"""`session-harness`: a thin command line over library calls."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.story import SUITES
+
+EXIT_USAGE = 2
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve the reference app with uvicorn until interrupted."""
+    import uvicorn
+
+    from reference_app import SettingsError, create_app, load_settings
+
+    try:
+        settings = load_settings()
+        app = create_app(settings)
+    except SettingsError as exc:
+        print(f"session-harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    url = f"http://{args.host}:{args.port}"
+    print(f"reference app on {url}  (login page: {url}/login)")
+    for user in settings.demo_users:
+        print(f"  demo login: {user.email} / {user.password.get_secret_value()}")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the acceptance suites, print the AC matrix and write the report."""
+    from harness.runner import ConfigError
+    from harness.runner import run as run_suites
+
+    try:
+        outcome = run_suites(
+            suite=args.suite,
+            report_dir=args.report_dir,
+            keyword=args.k,
+            base_url=args.base_url,
+            scenarios_dir=args.scenarios,
+        )
+    except ConfigError as exc:
+        print(f"session-harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return outcome.exit_code
+
+
+def load(args: argparse.Namespace) -> int:
+    """Storm the refresh endpoint with Locust (in its own process) and gate on the result."""
+    from harness.load.runner import StormConfig, run_storm
+
+    if args.users < 1 or args.seconds < 1 or args.processes < 1:
+        print("session-harness: --users, --seconds and --processes must be at least 1",
+              file=sys.stderr)
+        return EXIT_USAGE
+    config = StormConfig(users=args.users, spawn_rate=float(args.users), seconds=args.seconds,
+                         processes=args.processes, tabs=args.tabs, max_p99_ms=args.max_p99_ms)
+    result = run_storm(config, args.report_dir, base_url=args.base_url)
+    for stats in result.endpoints.values():
+        print(f"{stats.name:<28} {stats.requests:>7} req {stats.failures:>5} failed "
+              f"{stats.rps:>8.1f} req/s  p50 {stats.p50_ms:>5.0f} ms  p99 {stats.p99_ms:>5.0f} ms")
+    print(f"locust report: {args.report_dir / 'locust.html'}")
+    return 0 if result.passed else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="session-harness", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="serve the reference app")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.set_defaults(handler=serve)
+    run_cmd = commands.add_parser("run", help="run the acceptance suites and write the report")
+    run_cmd.add_argument("--suite", choices=(*SUITES, "all"), default="all")
+    run_cmd.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR")
+    run_cmd.add_argument("-k", metavar="EXPR", help="only scenarios matching this expression")
+    run_cmd.add_argument(
+        "--base-url", metavar="URL", help="a running reference app with REFAPP_TEST_CLOCK=1"
+    )
+    run_cmd.add_argument(
+        "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
+    )
+    run_cmd.set_defaults(handler=run)
+    load_cmd = commands.add_parser("load", help="storm the refresh endpoint with Locust")
+    load_cmd.add_argument("--users", type=int, default=20)
+    load_cmd.add_argument("--seconds", type=int, default=15)
+    load_cmd.add_argument("--processes", type=int, default=1, help="Locust worker processes")
+    load_cmd.add_argument("--tabs", type=int, default=5, help="tabs racing per profile")
+    load_cmd.add_argument("--max-p99-ms", type=float, default=0.0, help="fail above this p99")
+    load_cmd.add_argument("--base-url", metavar="URL", help="storm this server instead")
+    load_cmd.add_argument("--report-dir", type=Path, default=Path("reports/load"), metavar="DIR")
+    load_cmd.set_defaults(handler=load)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its one-line usage error
+        return int(exc.code or 0)
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

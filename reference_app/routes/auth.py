@@ -1,0 +1,124 @@
+"""`/api/auth/*`: login, refresh, logout, session and config."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from reference_app.errors import ApiError
+from reference_app.routes.deps import current_auth, require_csrf, services, services_of
+from reference_app.services import Services
+from reference_app.sessions import AuthContext, Grant
+
+REFRESH_COOKIE = "refresh_token"
+COOKIE_PATH = "/api/auth"
+
+router = APIRouter(prefix="/api/auth")
+ServicesDep = Annotated[Services, Depends(services)]
+AuthDep = Annotated[AuthContext, Depends(current_auth)]
+
+
+class LoginBody(BaseModel):
+    email: str = Field(min_length=1, max_length=320)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _user(svc: Services, email: str) -> dict[str, str]:
+    user = svc.users.get(email)
+    return user.to_public() if user else {"email": email, "name": email}
+
+
+def _token_body(svc: Services, grant: Grant) -> dict[str, Any]:
+    session = grant.session
+    return {
+        "access_token": grant.access.token,
+        "token_type": "bearer",
+        "access_expires_at": _iso(grant.access.expires_at),
+        "refresh_expires_at": _iso(session.refresh_expires_at),
+        "idle_expires_at": _iso(grant.idle_expires_at),
+        "session_expires_at": _iso(session.session_expires_at),
+        "server_time": _iso(svc.clock.now()),
+        "user": _user(svc, session.user),
+    }
+
+
+def _set_refresh_cookie(request: Request, response: Response, token: str) -> None:
+    # No Max-Age: the server is the authority on expiry and answers with the precise reason.
+    response.set_cookie(
+        REFRESH_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path=COOKIE_PATH,
+        secure=request.url.scheme == "https",
+    )
+
+
+# A plain `def`: argon2 verification is CPU-heavy and runs in the thread pool.
+@router.post("/login", dependencies=[Depends(require_csrf)])
+def login(
+    body: LoginBody, request: Request, response: Response, svc: ServicesDep
+) -> dict[str, Any]:
+    user = svc.users.authenticate(body.email, body.password)
+    if user is None:
+        svc.audit.record("login_failed", user=body.email.strip().lower())
+        raise ApiError(401, "invalid_credentials", "unknown email or wrong password")
+    grant = svc.sessions.start(user)
+    _set_refresh_cookie(request, response, grant.refresh_token)
+    return _token_body(svc, grant)
+
+
+@router.post("/refresh")
+async def refresh(request: Request) -> JSONResponse:
+    # The hot path: no injected dependencies (resolving them costs a fifth of a refresh).
+    await require_csrf(request)
+    svc = services_of(request)
+    grant = await svc.call(svc.sessions.refresh, request.cookies.get(REFRESH_COOKIE))
+    response = JSONResponse(_token_body(svc, grant))
+    _set_refresh_cookie(request, response, grant.refresh_token)
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(require_csrf)])
+async def logout(request: Request, response: Response, svc: ServicesDep) -> dict[str, bool]:
+    await svc.call(svc.sessions.logout, request.cookies.get(REFRESH_COOKIE))
+    response.delete_cookie(
+        REFRESH_COOKIE,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return {"ok": True}
+
+
+@router.post("/logout-all", dependencies=[Depends(require_csrf)])
+async def logout_all(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
+    return {"ok": True, "revoked": await svc.call(svc.sessions.logout_all, auth.session.user)}
+
+
+@router.get("/session")
+async def session(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
+    current = auth.session
+    return {
+        "user": await svc.call(_user, svc, current.user),
+        "sid": current.sid,
+        "access_expires_at": _iso(auth.access_expires_at),
+        "refresh_expires_at": _iso(current.refresh_expires_at),
+        "idle_expires_at": _iso(auth.idle_expires_at),
+        "session_expires_at": _iso(current.session_expires_at),
+        "server_time": _iso(svc.clock.now()),
+    }
+
+
+@router.get("/config")
+async def config(svc: ServicesDep) -> dict[str, Any]:
+    return {**svc.settings.to_client_config(), "server_time": _iso(svc.clock.now())}

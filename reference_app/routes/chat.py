@@ -1,0 +1,66 @@
+"""`/api/chat*`: the deterministic bot, JSON and streamed (server-sent events)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from reference_app.chat import bot_reply, reply_chunks
+from reference_app.routes.deps import current_auth, services
+from reference_app.services import Services
+from reference_app.sessions import AuthContext
+
+router = APIRouter(prefix="/api/chat")
+ServicesDep = Annotated[Services, Depends(services)]
+AuthDep = Annotated[AuthContext, Depends(current_auth)]
+
+
+class ChatBody(BaseModel):
+    message: str = Field(min_length=1, max_length=4000)
+
+
+def _converse(svc: Services, user: str, message: str) -> tuple[str, str]:
+    now = svc.clock.now()
+    reply = bot_reply(message)
+    svc.chat.append(user, "user", message, now)
+    svc.chat.append(user, "bot", reply, now)
+    return reply, now.isoformat()
+
+
+@router.post("")
+async def chat(body: ChatBody, auth: AuthDep, svc: ServicesDep) -> dict[str, str]:
+    reply, at = await svc.call(_converse, svc, auth.session.user, body.message)
+    return {"reply": reply, "at": at}
+
+
+def _event(name: str, data: dict[str, Any]) -> str:
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
+
+
+@router.post("/stream")
+async def chat_stream(body: ChatBody, auth: AuthDep, svc: ServicesDep) -> StreamingResponse:
+    # Authentication ran in the dependency, before the first byte: expiry mid-stream is harmless.
+    reply, at = await svc.call(_converse, svc, auth.session.user, body.message)
+
+    async def events() -> AsyncIterator[str]:
+        for piece in reply_chunks(reply):
+            yield _event("chunk", {"text": piece})
+            await asyncio.sleep(0)
+        yield _event("done", {"reply": reply, "at": at})
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
+
+
+@router.get("/history")
+async def history(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
+    stored = await svc.call(svc.chat.history, auth.session.user)
+    messages = [{"role": m["role"], "text": m["text"], "at": m["at"].isoformat()} for m in stored]
+    return {"messages": messages}

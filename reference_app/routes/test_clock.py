@@ -1,0 +1,60 @@
+"""`/__harness__/clock`: lets an out-of-process harness move the app's time (opt-in)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Self
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field, model_validator
+
+from reference_app.errors import ApiError
+from reference_app.routes.deps import services
+from reference_app.services import Services
+
+ServicesDep = Annotated[Services, Depends(services)]
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_TEN_YEARS = 10 * 366 * 86400
+
+
+class ClockMove(BaseModel):
+    advance_seconds: float | None = Field(None, ge=-_TEN_YEARS, le=_TEN_YEARS, allow_inf_nan=False)
+    set: datetime | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if (self.advance_seconds is None) == (self.set is None):
+            raise ValueError("give exactly one of advance_seconds and set")
+        if self.set is not None and self.set.tzinfo is None:
+            raise ValueError("set needs an explicit UTC offset")
+        return self
+
+
+async def _enabled(request: Request, svc: ServicesDep) -> None:
+    if not svc.settings.test_clock:
+        raise ApiError(404, "not_found", "no such resource")
+    host = request.client.host if request.client else ""
+    if host not in _LOOPBACK:
+        raise ApiError(403, "forbidden", "the test clock answers loopback clients only")
+
+
+# The gate is a router dependency so it answers before the body is validated.
+router = APIRouter(prefix="/__harness__", dependencies=[Depends(_enabled)])
+
+
+def _state(svc: Services) -> dict[str, Any]:
+    return {"now": svc.clock.now().isoformat(), "offset_seconds": svc.clock.offset_seconds}
+
+
+@router.get("/clock")
+async def read_clock(svc: ServicesDep) -> dict[str, Any]:
+    return _state(svc)
+
+
+@router.post("/clock")
+async def move_clock(move: ClockMove, svc: ServicesDep) -> dict[str, Any]:
+    if move.set is not None:
+        svc.clock.set(move.set)
+    else:
+        svc.clock.advance(move.advance_seconds or 0.0)
+    return _state(svc)

@@ -1,0 +1,23 @@
+"""The document store: sessions, users, chat messages and audit events."""
+
+from __future__ import annotations
+
+from reference_app.store.database import is_embedded, open_database
+from reference_app.store.documents import DocumentCodec, aware_utc
+from reference_app.store.sessions import (
+    MemorySessionStore,
+    MongoSessionStore,
+    Session,
+    SessionStore,
+)
+
+__all__ = [
+    "DocumentCodec",
+    "MemorySessionStore",
+    "MongoSessionStore",
+    "Session",
+    "SessionStore",
+    "aware_utc",
+    "is_embedded",
+    "open_database",
+]

@@ -1,0 +1,139 @@
+"""The only place tokens are made: access JWTs and rotating refresh tokens.
+
+A refresh token is `<sid>.<generation>.<secret>`. Generation 0's secret is random; each child's
+secret is HMAC(key, sid|generation|parent secret). The server stores only SHA-256 hashes, yet
+it can recompute a child from its presented parent (grace window: the *same* child again) and
+recognise any older token of a family by deriving forward to the current hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+
+from reference_app.errors import ApiError
+
+ALGORITHM = "HS256"
+_REFRESH_FORMAT = re.compile(r"^([0-9a-f]{32})\.(\d{1,9})\.([A-Za-z0-9_-]{43})$")
+_REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti", "typ"]
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user: str
+    sid: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class RefreshToken:
+    sid: str
+    generation: int
+    secret: str
+
+    def __str__(self) -> str:
+        return f"{self.sid}.{self.generation}.{self.secret}"
+
+    @property
+    def hash(self) -> str:
+        return token_hash(str(self))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def parse_refresh_token(value: str) -> RefreshToken | None:
+    match = _REFRESH_FORMAT.match(value)
+    if match is None:
+        return None
+    return RefreshToken(match[1], int(match[2]), match[3])
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+class TokenIssuer:
+    """Issues and verifies tokens with one key and one access TTL."""
+
+    def __init__(self, secret: str, access_ttl_seconds: int) -> None:
+        self._secret = secret
+        self._derivation_key = hmac.digest(secret.encode(), b"refresh-token-derivation", "sha256")
+        self.access_ttl = timedelta(seconds=access_ttl_seconds)
+
+    @property
+    def secret(self) -> str:
+        return self._secret
+
+    def issue_access(self, *, user: str, sid: str, now: datetime) -> AccessToken:
+        """The single function that issues access tokens."""
+        issued = now.replace(microsecond=0)  # JWT times are whole seconds
+        expires = issued + self.access_ttl
+        claims = {
+            "sub": user,
+            "sid": sid,
+            "iat": issued,
+            "exp": expires,
+            "jti": uuid.uuid4().hex,
+            "typ": "access",
+        }
+        return AccessToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), issued, expires)
+
+    def verify_access(self, token: str, now: datetime) -> AccessClaims:
+        """Signature, shape and `exp` against the app's clock (not the process clock)."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                options={
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                    "require": _REQUIRED_CLAIMS,
+                },
+            )
+        except jwt.PyJWTError:
+            raise ApiError(401, "token_invalid", "the access token is not valid") from None
+        if claims["typ"] != "access" or not isinstance(claims["exp"], int):
+            raise ApiError(401, "token_invalid", "the access token is not valid")
+        if not isinstance(claims["sub"], str) or not isinstance(claims["sid"], str):
+            raise ApiError(401, "token_invalid", "the access token is not valid")
+        if now.timestamp() >= claims["exp"]:
+            raise ApiError(401, "token_expired", "the access token has expired")
+        expires = datetime.fromtimestamp(claims["exp"], tz=now.tzinfo)
+        return AccessClaims(user=claims["sub"], sid=claims["sid"], expires_at=expires)
+
+    def new_refresh_token(self) -> RefreshToken:
+        """The root of a new family (generation 0)."""
+        return RefreshToken(uuid.uuid4().hex, 0, _b64(secrets.token_bytes(32)))
+
+    def child_of(self, parent: RefreshToken) -> RefreshToken:
+        """The one function that issues rotated refresh tokens (deterministic)."""
+        generation = parent.generation + 1
+        message = f"{parent.sid}|{generation}|{parent.secret}".encode()
+        return RefreshToken(
+            parent.sid, generation, _b64(hmac.digest(self._derivation_key, message, "sha256"))
+        )
+
+    def descendant(self, token: RefreshToken, generation: int) -> RefreshToken:
+        while token.generation < generation:
+            token = self.child_of(token)
+        return token

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from tests.reference_app.conftest import XRW, Api, error_of
+
+
+async def test_every_response_carries_server_time(api: Api) -> None:
+    for response in (await api.get("/api/auth/config"), await api.get("/api/nothing")):
+        assert datetime.fromisoformat(response.headers["x-server-time"]).utcoffset() is not None
+
+
+async def test_config_serves_client_settings(api: Api) -> None:
+    config = (await api.get("/api/auth/config")).json()
+    assert config["access_ttl_seconds"] == 1800
+    assert config["refresh_threshold_seconds"] == 300
+    assert config["warning_lead_seconds"] == 120
+    assert config["rotation_grace_seconds"] == 10
+    assert config["regressions"] == []
+
+
+async def test_wrong_password_and_unknown_user_look_the_same(api: Api) -> None:
+    wrong = await api.call(
+        "POST", "/api/auth/login", headers=XRW, json={"email": "alice@example.com", "password": "x"}
+    )
+    unknown = await api.call(
+        "POST", "/api/auth/login", headers=XRW, json={"email": "eve@example.com", "password": "x"}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {"error": "invalid_credentials", "message": "unknown email or wrong password"}
+    )
+
+
+async def test_unknown_user_costs_a_password_check(make_api) -> None:  # type: ignore[no-untyped-def]
+    api = make_api(password_hash_memory_kib=19456, password_hash_time_cost=2)
+
+    async def timed(email: str) -> float:
+        started = time.perf_counter()
+        await api.call(
+            "POST", "/api/auth/login", headers=XRW, json={"email": email, "password": "nope"}
+        )
+        return time.perf_counter() - started
+
+    wrong = min([await timed("alice@example.com") for _ in range(3)])
+    unknown = min([await timed("eve@example.com") for _ in range(3)])
+    assert 0.5 < unknown / wrong < 2.0, (wrong, unknown)
+
+
+async def test_logout_revokes_family_and_clears_cookie(api: Api) -> None:
+    body, cookie = await api.login()
+    response = await api.call(
+        "POST", "/api/auth/logout", headers={**XRW, "Cookie": f"refresh_token={cookie}"}
+    )
+    assert response.json() == {"ok": True}
+    assert (
+        'refresh_token=""' in response.headers["set-cookie"]
+        or "Max-Age=0" in response.headers["set-cookie"]
+    )
+    assert error_of(await api.refresh(cookie)) == "session_revoked"
+    assert error_of(await api.get("/api/auth/session", body["access_token"])) == "session_revoked"
+
+
+async def test_logout_without_cookie_still_succeeds(api: Api) -> None:
+    response = await api.call("POST", "/api/auth/logout", headers=XRW)
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+
+
+async def test_logout_all_revokes_every_family_of_the_user(api: Api) -> None:
+    first, one = await api.login()
+    _, two = await api.login()
+    _, bobs = await api.login("bob@example.com", "builder")
+    response = await api.post("/api/auth/logout-all", first["access_token"], headers=XRW)
+    assert response.json() == {"ok": True, "revoked": 2}
+    assert error_of(await api.refresh(one)) == error_of(await api.refresh(two)) == "session_revoked"
+    assert (await api.refresh(bobs)).status_code == 200
+
+
+async def test_session_endpoint_reports_expiries(api: Api) -> None:
+    body, _ = await api.login()
+    session = (await api.get("/api/auth/session", body["access_token"])).json()
+    assert session["user"] == {"email": "alice@example.com", "name": "Alice"}
+    assert session["access_expires_at"] == body["access_expires_at"]
+    assert session["session_expires_at"] == body["session_expires_at"]
+
+
+async def test_frontend_pages_are_served_after_api_routes(api: Api) -> None:
+    login = await api.call("GET", "/login")
+    assert login.status_code == 200 and "text/html" in login.headers["content-type"]
+    assert (await api.call("GET", "/")).status_code == 200
+
+
+async def test_apps_share_no_state(make_api) -> None:  # type: ignore[no-untyped-def]
+    first, second = make_api(), make_api(jwt_secret=None)
+    _, cookie = await first.login()
+    assert error_of(await second.refresh(cookie)) == "refresh_invalid"
+    assert first.app.state.services.clock is not second.app.state.services.clock

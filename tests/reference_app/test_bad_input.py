@@ -1,0 +1,158 @@
+"""One test per bad-input case: each gets its JSON error code, never a 500."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from freezegun.api import FrozenDateTimeFactory
+
+from tests.reference_app.conftest import XRW, Api, error_of
+
+
+async def _session_with(api: Api, token: str) -> tuple[int, str]:
+    response = await api.get("/api/auth/session", token)
+    return response.status_code, error_of(response)
+
+
+def _claims(**overrides: object) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {
+        "sub": "alice@example.com",
+        "sid": "0" * 32,
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        "jti": "j",
+        "typ": "access",
+        **overrides,
+    }
+
+
+async def test_malformed_bearer_token_is_token_invalid(api: Api) -> None:
+    assert await _session_with(api, "not-a-jwt") == (401, "token_invalid")
+
+
+async def test_tampered_token_is_token_invalid(api: Api) -> None:
+    body, _ = await api.login()
+    header, payload, signature = body["access_token"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "bob@example.com"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    assert await _session_with(api, f"{header}.{forged}.{signature}") == (401, "token_invalid")
+
+
+async def test_expired_access_token_is_token_expired(
+    api: Api, frozen: FrozenDateTimeFactory
+) -> None:
+    body, _ = await api.login()
+    frozen.tick(1800)
+    assert await _session_with(api, body["access_token"]) == (401, "token_expired")
+
+
+async def test_alg_none_token_is_token_invalid(api: Api) -> None:
+    body, _ = await api.login()
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    unsigned = jwt.encode(claims, key=None, algorithm="none")
+    assert await _session_with(api, unsigned) == (401, "token_invalid")
+
+
+async def test_token_signed_with_another_key_is_token_invalid(api: Api) -> None:
+    body, _ = await api.login()
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    foreign = jwt.encode(claims, "another-key-" * 4, algorithm="HS256")
+    assert await _session_with(api, foreign) == (401, "token_invalid")
+
+
+async def test_token_with_wrong_typ_is_token_invalid(api: Api) -> None:
+    body, _ = await api.login()
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    wrong = jwt.encode({**claims, "typ": "refresh"}, "s" * 40, algorithm="HS256")
+    assert await _session_with(api, wrong) == (401, "token_invalid")
+
+
+async def test_token_missing_claims_is_token_invalid(api: Api) -> None:
+    claims = _claims()
+    del claims["sid"]
+    assert await _session_with(api, jwt.encode(claims, "s" * 40, algorithm="HS256")) == (
+        401,
+        "token_invalid",
+    )
+
+
+async def test_refresh_token_sent_as_bearer_is_token_invalid(api: Api) -> None:
+    _, refresh = await api.login()
+    assert await _session_with(api, refresh) == (401, "token_invalid")
+
+
+async def test_missing_bearer_header_is_token_missing(api: Api) -> None:
+    response = await api.get("/api/auth/session")
+    assert (response.status_code, error_of(response)) == (401, "token_missing")
+
+
+async def test_non_bearer_authorization_is_token_missing(api: Api) -> None:
+    response = await api.call("GET", "/api/auth/session", headers={"Authorization": "Basic YTpi"})
+    assert (response.status_code, error_of(response)) == (401, "token_missing")
+
+
+async def test_garbled_refresh_cookie_is_refresh_invalid(api: Api) -> None:
+    response = await api.call(
+        "POST", "/api/auth/refresh", headers={**XRW, "Cookie": "refresh_token=%%%\x7f"}
+    )
+    assert (response.status_code, error_of(response)) == (401, "refresh_invalid")
+
+
+async def test_unknown_refresh_family_is_refresh_invalid(api: Api) -> None:
+    response = await api.refresh(f"{'a' * 32}.0.{'B' * 43}")
+    assert (response.status_code, error_of(response)) == (401, "refresh_invalid")
+
+
+async def test_oversized_body_is_payload_too_large(api: Api) -> None:
+    response = await api.call(
+        "POST", "/api/auth/login", headers=XRW, content=b"{" + b" " * 70000 + b"}"
+    )
+    assert (response.status_code, error_of(response)) == (413, "payload_too_large")
+
+
+async def test_oversized_chunked_body_is_payload_too_large(api: Api) -> None:
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b" " * 4096
+
+    response = await api.call("POST", "/api/auth/login", headers=XRW, content=chunks())
+    assert (response.status_code, error_of(response)) == (413, "payload_too_large")
+
+
+async def test_non_json_body_is_bad_request(api: Api) -> None:
+    response = await api.call(
+        "POST",
+        "/api/auth/login",
+        headers={**XRW, "Content-Type": "application/json"},
+        content=b"email=alice",
+    )
+    assert (response.status_code, error_of(response)) == (400, "bad_request")
+
+
+async def test_json_array_body_is_bad_request(api: Api) -> None:
+    response = await api.call("POST", "/api/auth/login", headers=XRW, json=["alice"])
+    assert (response.status_code, error_of(response)) == (400, "bad_request")
+
+
+async def test_missing_field_is_validation_failed_with_details(api: Api) -> None:
+    response = await api.call(
+        "POST", "/api/auth/login", headers=XRW, json={"email": "alice@example.com"}
+    )
+    assert (response.status_code, error_of(response)) == (422, "validation_failed")
+    assert [d["field"] for d in response.json()["details"]] == ["password"]
+
+
+async def test_unknown_route_is_not_found(api: Api) -> None:
+    for method in ("GET", "POST"):
+        response = await api.call(method, "/api/nothing-here")
+        assert (response.status_code, error_of(response)) == (404, "not_found")
+
+
+async def test_wrong_method_is_json_method_not_allowed(api: Api) -> None:
+    response = await api.call("GET", "/api/auth/refresh")
+    assert (response.status_code, error_of(response)) == (405, "method_not_allowed")

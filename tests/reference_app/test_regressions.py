@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from freezegun.api import FrozenDateTimeFactory
+
+from tests.reference_app.conftest import Api, cookie_of, error_of
+
+
+async def test_config_lists_active_regressions(make_api: Callable[..., Api]) -> None:
+    api = make_api(regressions="per_tab_lock,no_reuse_grace")
+    config = (await api.get("/api/auth/config")).json()
+    assert config["regressions"] == ["no_reuse_grace", "per_tab_lock"]
+
+
+async def test_no_reuse_grace_rejects_parent_inside_window(
+    make_api: Callable[..., Api], frozen: FrozenDateTimeFactory
+) -> None:
+    api = make_api(regressions="no_reuse_grace")
+    _, root = await api.login()
+    await api.refresh(root)
+    assert error_of(await api.refresh(root)) == "refresh_reused"
+
+
+async def test_zero_grace_rejects_parent_at_the_same_instant(
+    make_api: Callable[..., Api], frozen: FrozenDateTimeFactory
+) -> None:
+    api = make_api(rotation_grace_seconds=0)
+    _, root = await api.login()
+    await api.refresh(root)
+    assert error_of(await api.refresh(root)) == "refresh_reused"
+
+
+async def test_naive_datetimes_reproduces_the_comparison_crash(
+    make_api: Callable[..., Api], frozen: FrozenDateTimeFactory, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    api = make_api(regressions="naive_datetimes")
+    _, root = await api.login()
+    response = await api.refresh(root)
+    assert (response.status_code, error_of(response)) == (500, "internal_error")
+    assert "offset-naive and offset-aware" in caplog.text
+    assert "Traceback" not in response.text
+
+
+async def test_healthy_store_returns_aware_datetimes(
+    api: Api, frozen: FrozenDateTimeFactory
+) -> None:
+    body, root = await api.login()
+    sid = (await api.get("/api/auth/session", body["access_token"])).json()["sid"]
+    cookie_of(await api.refresh(root))
+    session = api.app.state.services.sessions.store.get(sid)
+    stamps = [
+        session.created_at,
+        session.rotated_at,
+        session.last_activity,
+        session.refresh_expires_at,
+        session.session_expires_at,
+    ]
+    assert all(s.utcoffset() is not None and s.utcoffset().total_seconds() == 0 for s in stamps)

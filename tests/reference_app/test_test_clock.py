@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.reference_app.conftest import Api, error_of
+
+
+async def test_test_clock_is_not_found_when_disabled(api: Api) -> None:
+    for method in ("GET", "POST"):
+        response = await api.call(method, "/__harness__/clock", json={"advance_seconds": 5})
+        assert (response.status_code, error_of(response)) == (404, "not_found")
+
+
+async def test_test_clock_refuses_non_loopback_clients(make_api: Callable[..., Api]) -> None:
+    api = make_api(client_host="10.1.2.3", test_clock=True)
+    response = await api.call("GET", "/__harness__/clock")
+    assert (response.status_code, error_of(response)) == (403, "forbidden")
+
+
+async def test_test_clock_advance_moves_token_expiry(make_api: Callable[..., Api]) -> None:
+    api = make_api(test_clock=True)
+    body, cookie = await api.login()
+    moved = await api.call("POST", "/__harness__/clock", json={"advance_seconds": 1800})
+    assert moved.json()["offset_seconds"] == 1800
+    response = await api.get("/api/auth/session", body["access_token"])
+    assert error_of(response) == "token_expired"
+    refreshed = await api.refresh(cookie)
+    assert refreshed.status_code == 200  # a token issued at the offset time is not "immature"
+    assert (await api.get("/api/auth/session", refreshed.json()["access_token"])).status_code == 200
+
+
+async def test_test_clock_set_accepts_past_and_reports_negative_offset(
+    make_api: Callable[..., Api],
+) -> None:
+    api = make_api(test_clock=True)
+    response = await api.call(
+        "POST", "/__harness__/clock", json={"set": "2020-01-01T00:00:00+00:00"}
+    )
+    assert response.json()["now"].startswith("2020-01-01T00:00:0")
+    assert response.json()["offset_seconds"] < 0
+    assert (await api.call("GET", "/__harness__/clock")).json()["now"].startswith("2020-01-01")
+
+
+async def test_test_clock_rejects_ambiguous_or_naive_moves(make_api: Callable[..., Api]) -> None:
+    api = make_api(test_clock=True)
+    for body in (
+        {},
+        {"advance_seconds": 1, "set": "2020-01-01T00:00:00+00:00"},
+        {"set": "2020-01-01T00:00:00"},
+        {"advance_seconds": 1e12},
+    ):
+        response = await api.call("POST", "/__harness__/clock", json=body)
+        assert (response.status_code, error_of(response)) == (422, "validation_failed"), body
