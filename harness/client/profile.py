@@ -19,6 +19,10 @@ E = TypeVar("E", bound=Event)
 REFRESH_COOKIE = "refresh_token"
 
 
+# A tab where the user acts but sends nothing still tells the server, this often at most.
+HEARTBEAT_MAX = timedelta(seconds=60)
+
+
 class Profile:
     """One browser profile: one cookie jar, tabs that share a session and a refresh lock.
 
@@ -56,7 +60,9 @@ class Profile:
         self.lock = asyncio.Lock()  # navigator.locks "refresh"
         self.token: AccessToken | None = None  # the last token broadcast to every tab
         self.session_open = False
-        self.last_activity: datetime | None = None  # virtual time of the last user action
+        self.last_activity: datetime | None = None  # virtual time of the last action or API call
+        self.last_api_call: datetime | None = None  # the server saw activity then
+        self.heartbeat_inflight = False
         self._cookies_seen: set[str] = set()
 
     def local_now(self) -> datetime:
@@ -118,7 +124,7 @@ class Profile:
         self.new_refresh_cookie()
         self.session_open = True
         self.token = token
-        self.touch()
+        self.touch(api=True)  # the login itself was an API call
 
     def broadcast(self, token: AccessToken, sender: Tab) -> None:
         """BroadcastChannel: every other tab adopts the new token without a request."""
@@ -129,11 +135,23 @@ class Profile:
             if tab is not sender and tab.signed_in:
                 tab.adopt(token)
 
-    def touch(self) -> None:
+    def touch(self, *, api: bool = False) -> None:
         """A user action or API call: the shared last-activity time moves to now."""
         self.last_activity = self.clock.now()
+        if api:
+            self.last_api_call = self.last_activity
         for tab in self.tabs:
             tab.activity_seen()
+
+    def heartbeat_due(self) -> bool:
+        """The user acted after the last API call, which is older than the heartbeat period."""
+        if self.idle_timeout is None or self.heartbeat_inflight or self.last_activity is None:
+            return False
+        last_api = self.last_api_call
+        if last_api is None:
+            return True
+        period = min(HEARTBEAT_MAX, self.idle_timeout / 4)
+        return self.last_activity > last_api and self.clock.now() - last_api >= period
 
     def sign_out(self, reason: str, message: str | None, *, redirect: bool) -> None:
         """Broadcast `signed_out`: every tab of the profile goes to the login page."""

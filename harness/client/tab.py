@@ -144,7 +144,7 @@ class Tab:
         self, method: str, path: str, json: Any, *, stream: bool
     ) -> httpx.Response:
         self._require_signed_in()
-        self.profile.touch()
+        self.profile.touch(api=True)
         token = await self._ensure_fresh()
         response = await self.send(method, path, json=json, token=token, stream=stream)
         if response.status_code != 401:
@@ -339,12 +339,23 @@ class Tab:
                 and self._needs_refresh(self.token)
             ):
                 await self._refresh("timer", started_with=self.token)
+            if self.signed_in and self.profile.heartbeat_due():
+                await self._heartbeat()
         elif name in ("idle_warning", "absolute_warning"):
             kind = name.removesuffix("_warning")
             self._emit(WarningShown, warning=kind, seconds_left=self.timers.seconds_left(kind))
         elif name == "idle_logout":
             self._emit(IdleLogout)
             self.profile.sign_out("session_idle", login_message("session_idle"), redirect=True)
+
+    async def _heartbeat(self) -> None:
+        """Clicks without API calls: tell the server the user is active (GET /api/auth/session)."""
+        self.profile.heartbeat_inflight = True
+        try:
+            with contextlib.suppress(ConnectionProblem, SignedOut):
+                await self.get("/api/auth/session")
+        finally:
+            self.profile.heartbeat_inflight = False
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -55,3 +55,36 @@ async def test_activity_that_never_reaches_the_server_is_caught_as_a_redirect(
     await message_every_fifty_minutes(profile, clock, calls_dropped=True)
     with pytest.raises(CheckFailed, match="session_idle"):
         checks.no_redirect_to_login(recorder)
+
+
+async def click_every_ten_minutes(profile: ProfileFactory, clock: VirtualClock, hours: int) -> Tab:
+    """The user reads and clicks, sending nothing but a last message: only the tab's heartbeat
+    tells the server the user is there meanwhile."""
+    tab = await (await profile("alice")).login()
+    for _ in range(hours * 6):
+        await clock.advance(timedelta(minutes=10))
+        if tab.signed_in:
+            await tab.activity()
+    with contextlib.suppress(SignedOut):
+        await tab.chat("2+2")
+    return tab
+
+
+@pytest.mark.ac("AC5")
+async def test_clicks_without_api_calls_keep_the_session_for_three_hours(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+) -> None:
+    tab = await click_every_ten_minutes(profile, clock, hours=3)
+    checks.no_redirect_to_login(recorder)
+    assert tab.signed_in
+
+
+@pytest.mark.ac("AC5")
+@pytest.mark.refapp(regressions={"no_proactive_refresh"})
+async def test_clicks_with_no_heartbeat_are_caught_as_an_idle_sign_out(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+) -> None:
+    # Without the tab's timer nothing tells the server about the clicks: it ends the session.
+    await click_every_ten_minutes(profile, clock, hours=3)
+    with pytest.raises(CheckFailed, match="session_idle"):
+        checks.no_redirect_to_login(recorder)
