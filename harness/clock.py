@@ -105,8 +105,7 @@ class VirtualClock:
 
     def start(self) -> VirtualClock:
         if self._freeze is None:
-            # pytest times tests with perf_counter; its own timings must stay real.
-            self._freeze = freeze_time(self._now, real_asyncio=True, ignore=["_pytest.timing"])
+            self._freeze = freeze_time(self._now, real_asyncio=True)
             self._frozen = self._freeze.start()
         return self
 

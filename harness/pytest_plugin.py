@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import freezegun
 import pytest
 
 from harness._realtime import wall_now, wall_seconds
@@ -53,6 +54,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
+    # pytest times each phase with perf_counter; a freeze entered in a fixture must not
+    # reach those readings (`--durations` would print the frozen epoch).
+    freezegun.configure(extend_ignore_list=["_pytest.timing"])
     root = config.getoption("harness_report")
     if not root or hasattr(config, "workerinput"):
         return

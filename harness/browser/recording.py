@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import Callable
@@ -89,11 +90,12 @@ class TabRecorder:
         self.refresh_requests = 0
         self._on_refresh_request = on_refresh_request
         self._last_path = ""
+        self._navigations: set[asyncio.Task[None]] = set()
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
         page.on("request", self._on_request)
         page.on("response", self._on_response)
-        page.on("framenavigated", self._on_navigated)
+        page.on("framenavigated", self._track_navigation)
         page.on("dialog", self._on_dialog)
 
     def base(self) -> dict[str, Any]:
@@ -130,6 +132,17 @@ class TabRecorder:
                       status=response.status, error=error)
         elif response.status == 401:
             self.emit(Unauthorized, path=path, error=await _error_code(response))
+
+    def _track_navigation(self, frame: Any) -> None:
+        # Registered synchronously, so `settle()` sees it before anyone else reacts to the URL.
+        task = asyncio.ensure_future(self._on_navigated(frame))
+        self._navigations.add(task)
+        task.add_done_callback(self._navigations.discard)
+
+    async def settle(self) -> None:
+        """Wait until the navigations seen so far are recorded (a redirect waits for its text)."""
+        if self._navigations:
+            await asyncio.gather(*list(self._navigations), return_exceptions=True)
 
     async def _on_navigated(self, frame: Any) -> None:
         if frame != self.page.main_frame:

@@ -82,6 +82,7 @@ class BrowserTab:
         await self.page.get_by_test_id("chat-send" if stream else "chat-send-plain").click()
         await self.page.wait_for_function(_REPLY_OR_LOGIN, arg=before, timeout=DEFAULT_TIMEOUT_MS)
         if self.on_login_page:
+            await self.recording.settle()
             raise RedirectedToLogin(
                 f"{self}: sent to the login page while waiting for a reply to {text!r}: "
                 f"{await self.login_message()!r}"
@@ -106,6 +107,7 @@ class BrowserTab:
     async def wait_for_login_page(self, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         await self.page.wait_for_url(lambda url: urlsplit(url).path == LOGIN_PATH,
                                      timeout=timeout_ms)
+        await self.recording.settle()  # the RedirectToLogin event is in the recorder
 
     async def auth_state(self) -> str:
         """`document.body.dataset.auth`: "signed-in", "signed-out" or "" before the app ran."""
