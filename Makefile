@@ -20,7 +20,7 @@ chromium:
 run: $(STAMP) chromium
 	$(VENV)/bin/session-harness run
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium lint
 	$(PY) -m pytest -q
 
 serve: $(STAMP)
@@ -28,7 +28,7 @@ serve: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check harness reference_app tests scenarios benchmarks
-	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --no-incremental
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/latest
