@@ -28,7 +28,7 @@ serve: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check harness reference_app tests scenarios benchmarks
-	$(VENV)/bin/mypy --no-incremental
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/latest
