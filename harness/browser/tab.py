@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 LOGIN_PATH = "/login"
 DEFAULT_TIMEOUT_MS = 15_000
 _BOT_DONE = '[data-testid="chat-message"][data-role="bot"][data-done="true"]'
+_HISTORY_LOADED = '[data-testid="chat-messages"][data-history="loaded"]'
 _REPLY_OR_LOGIN = f"""n => document.querySelectorAll('{_BOT_DONE}').length > n
     || location.pathname === '{LOGIN_PATH}'"""
 _SIGNED_IN_OR_ERROR = f"""() => (document.body.dataset.auth === 'signed-in'
@@ -77,6 +78,8 @@ class BrowserTab:
 
     async def send_chat(self, text: str, *, stream: bool = True) -> str:
         """Send a message and return the bot's finished reply; raises if sent to login instead."""
+        # Replies are counted: the history must be in before the count is taken.
+        await self.page.locator(_HISTORY_LOADED).wait_for(state="attached")
         before = await self.page.locator(_BOT_DONE).count()
         await self.page.get_by_test_id("chat-input").fill(text)
         await self.page.get_by_test_id("chat-send" if stream else "chat-send-plain").click()

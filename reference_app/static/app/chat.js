@@ -13,13 +13,18 @@ const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const input = byTestId("chat-input");
 const list = byTestId("chat-messages");
 
-function addMessage(role, text, done) {
+function messageItem(role, text, done) {
   const item = document.createElement("li");
   item.className = `message message-${role}`;
   item.dataset.testid = "chat-message";
   item.dataset.role = role;
   item.textContent = text;
   if (done) item.dataset.done = "true";
+  return item;
+}
+
+function addMessage(role, text, done) {
+  const item = messageItem(role, text, done);
   list.append(item);
   list.scrollTop = list.scrollHeight;
   return item;
@@ -80,9 +85,14 @@ async function send(streaming) {
 }
 
 async function loadHistory() {
-  const { messages } = await apiJson("/api/chat/history");
-  list.replaceChildren();
-  for (const message of messages) addMessage(message.role, message.text, true);
+  try {
+    const { messages } = await apiJson("/api/chat/history");
+    // Messages sent while the history was loading stay below it.
+    list.prepend(...messages.map((message) => messageItem(message.role, message.text, true)));
+    list.scrollTop = list.scrollHeight;
+  } finally {
+    list.dataset.history = "loaded";
+  }
 }
 
 function bindControls() {

@@ -1,0 +1,127 @@
+"""Browser suite fixtures: one Chromium per run, one app server per distinct settings.
+
+Tests run in the session's event loop so they can share the browser. Settings come from the
+same `@pytest.mark.refapp(...)` marker as the API suite; they become `REFAPP_*` variables
+of a uvicorn process that every test with the same settings reuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
+from pytest_asyncio import is_async_test
+
+from harness.browser import BrowserSession, launch_chromium
+from harness.clock import RemoteServerClock, VirtualClock
+from harness.events import Artifact, Recorder
+from harness.fixtures import FAST_PASSWORD_HASHING, marker_overrides
+from harness.server import AppServer
+
+HERE = Path(__file__).parent
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    in_session_loop = pytest.mark.asyncio(loop_scope="session")
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            if is_async_test(item):
+                item.add_marker(in_session_loop, append=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the item: the session saves evidence only for failures."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+def env_of(overrides: Mapping[str, Any]) -> dict[str, str]:
+    """Settings overrides (as for `Settings(**overrides)`) as `REFAPP_*` environment variables."""
+    env: dict[str, str] = {}
+    for name, value in {**FAST_PASSWORD_HASHING, **overrides}.items():
+        if isinstance(value, set | frozenset | list | tuple):
+            value = ",".join(sorted(map(str, value)))
+        env[f"REFAPP_{name.upper()}"] = str(value)
+    return env
+
+
+class ServerPool:
+    """Started app servers by their environment; all stop at the end of the run."""
+
+    def __init__(self) -> None:
+        self._servers: dict[frozenset[tuple[str, str]], AppServer] = {}
+
+    def get(self, env: dict[str, str]) -> AppServer:
+        key = frozenset(env.items())
+        if key not in self._servers:
+            server = AppServer(env, access_log=False)
+            server.start()
+            self._servers[key] = server
+        return self._servers[key]
+
+    def stop_all(self) -> None:
+        for server in self._servers.values():
+            server.stop()
+        self._servers.clear()
+
+
+@pytest.fixture(scope="session")
+def server_pool() -> Iterator[ServerPool]:
+    pool = ServerPool()
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest, server_pool: ServerPool) -> AppServer:
+    """The reference app with this test's `refapp` settings, shared with like-minded tests."""
+    if request.config.getoption("base_url"):
+        pytest.skip("the browser suite starts its own servers; --base-url applies to the API suite")
+    return server_pool.get(env_of(marker_overrides(request.node)))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await launch_chromium(playwright)
+        yield launched
+        await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def clock(server: AppServer, recorder: Recorder) -> AsyncIterator[VirtualClock]:
+    """Virtual time moving the server's test clock (set to the virtual start) and the pages."""
+    remote = RemoteServerClock(server.base_url)
+    try:
+        virtual = VirtualClock(recorder=recorder, server=remote)
+        await remote.set(virtual.now())
+        yield virtual
+    finally:
+        await remote.aclose()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def session(
+    request: pytest.FixtureRequest, browser: Browser, server: AppServer, clock: VirtualClock,
+    recorder: Recorder, tmp_path: Path,
+) -> AsyncIterator[BrowserSession]:
+    """Profiles of this test; on failure each tab's screenshot and each profile's trace."""
+    artifacts = tmp_path / "browser"
+    async with BrowserSession(server, clock, recorder, artifacts, browser=browser) as opened:
+        yield opened
+        reports = request.node.stash.get(_REPORTS, {})
+        if any(report.failed for report in reports.values()):
+            opened.mark_failed()
+            log = server.save_log(artifacts / "server.log")
+            recorder.emit(Artifact(at=clock.now(), wall=recorder.wall(), source="browser",
+                                   path=str(log), label="server log (shared by the suite)"))
