@@ -20,6 +20,13 @@ def _suites(run: RunResult) -> list[str]:
     return ["api", "browser", *(s for s in run.suites() if s not in ("api", "browser"))]
 
 
+def _suite_cell(row: Coverage, suite: str) -> str:
+    """api and browser are meant to cover every row; another suite shows a dash where absent."""
+    if suite in row.by_suite or suite in ("api", "browser"):
+        return styled(row.by_suite.get(suite, "not_covered"))
+    return "[dim]-[/]"
+
+
 def _coverage_table(title: str, rows: dict[str, Coverage], descriptions: dict[str, str],
                     suites: list[str]) -> Table:
     """One row per item; its name is coloured with the overall status, then one column per suite."""
@@ -30,7 +37,7 @@ def _coverage_table(title: str, rows: dict[str, Coverage], descriptions: dict[st
         table.add_column(suite, no_wrap=True)
     table.add_column("tests", justify="right")
     for name, row in rows.items():
-        by_suite = [styled(row.by_suite.get(s, "not_covered")) for s in suites]
+        by_suite = [_suite_cell(row, s) for s in suites]
         table.add_row(f"[{STYLES[row.status]}]{name}[/]", descriptions.get(name, ""), *by_suite,
                       str(len(row.tests)))
     return table

@@ -111,3 +111,18 @@ def test_run_ids_sort_by_time_and_never_collide(tmp_path: Path) -> None:
     (tmp_path / first).mkdir()
     second = new_run_id(tmp_path, T0)
     assert first == "20260105T090000Z" and second == "20260105T090000Z-2"
+
+
+def test_a_load_suite_shows_a_dash_where_it_has_no_test_but_browser_shows_not_covered() -> None:
+    from harness.report.html import render_html
+
+    run = RunResult("20260105T090000Z", T0, tests=[
+        TestResult("a.py::t", "api", status="passed", ac=["AC1", "AC2"]),
+        TestResult("l.py::t", "load", status="passed", ac=["AC1"]),
+    ])
+    html = render_html(run)
+    ac2_row = html[html.index(">AC2<"):html.index(">AC3<")]
+    assert 'class="muted no-test"' in ac2_row  # load: no test for AC2
+    assert "not covered" in ac2_row  # browser: expected to cover every row
+    ac1_row = html[html.index(">AC1<"):html.index(">AC2<")]
+    assert "no-test" not in ac1_row
