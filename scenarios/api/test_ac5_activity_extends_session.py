@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from harness import checks
+from harness.behaviour import chat_every
 from harness.checks import CheckFailed
-from harness.client import ConnectionProblem, SignedOut, Tab
+from harness.client import SignedOut, Tab
 from harness.clock import VirtualClock
 from harness.events import Recorder
 from harness.fixtures import ProfileFactory
@@ -27,10 +28,7 @@ async def message_every_fifty_minutes(
     if calls_dropped:
         # Regression: the user's calls never reach the server (a proxy drops them).
         alice.network.fail_next("/api/chat", times=MESSAGES)
-    for _ in range(MESSAGES):
-        await clock.advance(GAP)
-        with contextlib.suppress(ConnectionProblem, SignedOut):
-            await tab.chat("1+1")
+    await chat_every(tab, clock, GAP, MESSAGES, message="1+1")
     return tab
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import pytest
 
 from harness import checks
+from harness.behaviour import chat_every
 from harness.checks import CheckFailed
-from harness.client import ConnectionProblem, SignedOut
 from harness.clock import VirtualClock
 from harness.events import Recorder, RequestSent
 from harness.fixtures import ProfileFactory
@@ -25,10 +24,7 @@ async def work_then_walk_away(
     tab = await alice.login()
     if calls_dropped:
         alice.network.fail_next("/api/chat", times=6)  # regression: activity never arrives
-    for _ in range(6):
-        await clock.advance(timedelta(minutes=5))
-        with contextlib.suppress(ConnectionProblem, SignedOut):
-            await tab.chat("2*3")
+    await chat_every(tab, clock, timedelta(minutes=5), 6, message="2*3")
     await clock.advance(idle_seconds - 1)
     still_signed_in = tab.signed_in
     await clock.advance(timedelta(minutes=5))

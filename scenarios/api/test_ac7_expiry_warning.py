@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime, timedelta
 
 import pytest
 
 from harness import checks
+from harness.behaviour import chat_every
 from harness.checks import CheckFailed
-from harness.client import ConnectionProblem, SignedOut, Tab
+from harness.client import Tab
 from harness.clock import VirtualClock
 from harness.events import Recorder, RedirectToLogin, WarningShown
 from harness.fixtures import ProfileFactory
@@ -25,10 +25,7 @@ async def work_half_an_hour_then_idle(
     tab = await alice.login()
     if calls_dropped:
         alice.network.fail_next("/api/chat", times=6)  # regression: activity never arrives
-    for _ in range(6):
-        await clock.advance(timedelta(minutes=5))
-        with contextlib.suppress(ConnectionProblem, SignedOut):
-            await tab.chat("9-1")
+    await chat_every(tab, clock, timedelta(minutes=5), 6, message="9-1")
     await clock.advance(idle)
     return tab
 
