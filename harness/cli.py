@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.story import SUITES
+from harness.story import SUITE_CHOICES
 
 EXIT_USAGE = 2
 
@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.set_defaults(handler=serve)
     run_cmd = commands.add_parser("run", help="run the acceptance suites and write the report")
-    run_cmd.add_argument("--suite", choices=(*SUITES, "all"), default="all")
+    run_cmd.add_argument("--suite", choices=SUITE_CHOICES, default="all")
     run_cmd.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR")
     run_cmd.add_argument("-k", metavar="EXPR", help="only scenarios matching this expression")
     run_cmd.add_argument(

@@ -25,6 +25,7 @@ from harness.report.collector import (
 )
 from harness.report.model import RunResult
 from harness.report.writer import new_run_id, point_latest, write_report
+from harness.story import SUITE_CHOICES
 
 __all__ = ["clock", "harness_settings", "profile", "recorder", "refapp", "target"]
 
@@ -35,7 +36,6 @@ MARKERS = (
     "browser: drives a real browser (the browser suite)",
     "slow: takes more than a few seconds of wall time",
 )
-SUITE_CHOICES = ("api", "browser", "load", "all")
 _COLLECTOR = "session_harness_collector"
 _STARTED = pytest.StashKey[float]()
 

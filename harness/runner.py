@@ -13,9 +13,8 @@ from rich.console import Console
 from harness.report.model import RunResult
 from harness.report.progress import ProgressPlugin
 from harness.report.terminal import print_summary
-from harness.story import SUITES
+from harness.story import SUITE_CHOICES, SUITES
 
-SUITE_CHOICES = (*SUITES, "all")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Scenarios are plain `async def` tests; these hold wherever the scenarios directory lives.
 PYTEST_INI = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function",

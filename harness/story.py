@@ -26,3 +26,4 @@ SCENARIO_TABLE: Final[dict[str, str]] = {
 }
 
 SUITES: Final[tuple[str, ...]] = ("api", "browser", "load")
+SUITE_CHOICES: Final[tuple[str, ...]] = (*SUITES, "all")
