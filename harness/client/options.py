@@ -6,9 +6,6 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# The server lists these in /api/auth/config; a client applies the ones it knows.
-CLIENT_REGRESSIONS = ("no_proactive_refresh", "per_tab_lock")
-
 
 @dataclass(frozen=True)
 class ClientOptions:

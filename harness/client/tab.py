@@ -167,7 +167,7 @@ class Tab:
     def _fatal_401(self, code: str, response: httpx.Response) -> httpx.Response:
         if not code.startswith("session_"):
             return response
-        self.profile.sign_out(code, login_message(code), redirect=True)
+        self._end_session(code)
         raise SignedOut(code, login_message(code))
 
     async def _ensure_fresh(self) -> AccessToken:
@@ -250,7 +250,9 @@ class Tab:
         async with self._refresh_lock():
             if not self.signed_in:
                 return None
-            shared = profile.token if profile.options.shared_lock else None
+            # Under per_tab_lock the tab sees only its own token: another request of this tab
+            # may have refreshed it since `started_with` failed.
+            shared = profile.token if profile.options.shared_lock else self.token
             # Step 3, the re-check: another tab refreshed while this one waited for the lock.
             if (
                 shared is not None
@@ -270,7 +272,7 @@ class Tab:
             if response.status_code != 200:
                 code = error_code(response)
                 self._emit(RefreshFailed, error=code, fatal=True)
-                profile.sign_out(code, login_message(code), redirect=True)
+                self._end_session(code)
                 return None
             token = AccessToken.from_response(response.json(), profile.local_now())
             if profile.new_refresh_cookie():
@@ -282,8 +284,9 @@ class Tab:
             return token
 
     def _show_banner(self) -> None:
+        if self.banner is None:  # one event per banner appearance, not per failed cycle
+            self._emit(BannerShown, message=BANNER_CONNECTION)
         self.banner = BANNER_CONNECTION
-        self._emit(BannerShown, message=BANNER_CONNECTION)
 
     # -- state changes driven by the profile ----------------------------------------------
 
@@ -332,21 +335,26 @@ class Tab:
 
     async def _on_timer(self, name: str) -> None:
         if name == "tick":
-            # Skip while a refresh is in flight anywhere in the profile: its broadcast will come.
-            if (
-                self._inflight is None
-                and not self._refresh_lock().locked()
-                and self._needs_refresh(self.token)
-            ):
-                await self._refresh("timer", started_with=self.token)
-            if self.signed_in and self.profile.heartbeat_due():
-                await self._heartbeat()
+            await self._tick()
         elif name in ("idle_warning", "absolute_warning"):
             kind = name.removesuffix("_warning")
             self._emit(WarningShown, warning=kind, seconds_left=self.timers.seconds_left(kind))
         elif name == "idle_logout":
             self._emit(IdleLogout)
-            self.profile.sign_out("session_idle", login_message("session_idle"), redirect=True)
+            self._end_session("session_idle")
+        elif name == "absolute_end":
+            self._end_session("session_expired")
+
+    async def _tick(self) -> None:
+        # Skip while a refresh is in flight anywhere in the profile: its broadcast will come.
+        # Waiting for it here would deadlock, since its backoff waits on this very clock step.
+        if self._inflight is not None or self._refresh_lock().locked():
+            return
+        if self._needs_refresh(self.token):
+            await self._refresh("timer", started_with=self.token)
+        # After a failed refresh the heartbeat would only repeat it; the next tick tries again.
+        if self.signed_in and self.banner is None and self.profile.heartbeat_due():
+            await self._heartbeat()
 
     async def _heartbeat(self) -> None:
         """Clicks without API calls: tell the server the user is active (GET /api/auth/session)."""
@@ -358,6 +366,10 @@ class Tab:
             self.profile.heartbeat_inflight = False
 
     # -- helpers --------------------------------------------------------------------------
+
+    def _end_session(self, code: str) -> None:
+        """A fatal `code`: every tab of the profile goes to the login page with its message."""
+        self.profile.sign_out(code, login_message(code), redirect=True)
 
     def _require_signed_in(self) -> None:
         if not self.signed_in:

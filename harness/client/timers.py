@@ -1,4 +1,4 @@
-"""A tab's timers: the proactive-refresh tick, the idle warning and logout, the absolute warning."""
+"""A tab's timers: the proactive-refresh tick, idle warning and logout, absolute warning and end."""
 
 from __future__ import annotations
 
@@ -40,10 +40,12 @@ class TabTimers:
                 timers.append((idle_end - lead, "idle_warning"))
             timers.append((idle_end, "idle_logout"))
         token = self._tab.token
-        if lead and token is not None and not self._absolute_warned:
+        if token is not None:
             # The session end is known on the client's clock; timers run on virtual time.
             end = token.local_session_expires_at - profile.skew
-            timers.append((end - lead, "absolute_warning"))
+            if lead and not self._absolute_warned:
+                timers.append((end - lead, "absolute_warning"))
+            timers.append((end, "absolute_end"))
         return timers
 
     def next_due(self) -> datetime | None:

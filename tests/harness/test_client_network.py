@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 
-from harness.client import ConnectionProblem
+from harness.client import ClientOptions, ConnectionProblem
 from harness.clock import VirtualClock
 from harness.events import (
     BannerShown,
@@ -130,3 +131,24 @@ async def test_lost_refresh_response_outside_grace_is_detected_as_reuse(
     assert tab.login_reason == "refresh_reused"
     [failed] = recorder.of_kind(RefreshFailed)
     assert isinstance(failed, RefreshFailed) and failed.fatal
+
+
+async def test_heartbeat_due_during_a_refresh_backoff_waits_for_the_next_tick_not_the_lock(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+) -> None:
+    # Ticks every 2 s fire inside the backoff of the 25:00 refresh; the heartbeat is due from 25:01.
+    alice = await profile(options=ClientOptions(timer_interval_seconds=2))
+    tab = await alice.login(*ALICE)
+    await clock.advance(timedelta(minutes=24, seconds=1))
+    await tab.get("/api/chat/history")
+    await clock.advance(29)
+    await tab.activity()
+    alice.network.offline = True
+    # Real-time bound: a timer that waited for the refresh would hang the clock step.
+    await asyncio.wait_for(clock.advance(37), timeout=5)
+    assert len(refresh_requests(recorder)) == 4  # one cycle: the heartbeat did not start another
+    assert tab.signed_in and tab.banner is not None
+    alice.network.offline = False
+    await clock.advance(1)
+    assert recorder.count(RefreshSucceeded) == 1
+    assert [e.path for e in recorder.of_kind(RequestSent)][-1] == "/api/auth/session"

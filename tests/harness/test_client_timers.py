@@ -97,3 +97,20 @@ async def test_absolute_lifetime_warns_then_ends_the_active_session(
     assert [(e.warning, e.at - start) for e in shown] == [("absolute", timedelta(minutes=118))]
     assert not tab.signed_in
     assert tab.login_message == "Your session has expired. Please sign in again."
+
+
+@pytest.mark.refapp(session_max_seconds=7200, idle_timeout_seconds=0)
+async def test_open_tab_without_requests_goes_to_login_at_the_absolute_end(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+) -> None:
+    start = clock.now()
+    alice = await profile()
+    tab = await alice.login(*ALICE)
+    second = alice.open_tab()
+    await clock.advance(timedelta(hours=2), mode="fast_forward")
+    assert not tab.signed_in and not second.signed_in
+    redirects = [e for e in recorder.of_kind(RedirectToLogin) if isinstance(e, RedirectToLogin)]
+    assert [(e.reason, e.at - start) for e in redirects] == [
+        ("session_expired", timedelta(hours=2)),
+        ("session_expired", timedelta(hours=2)),
+    ]

@@ -5,7 +5,7 @@
 import { config, regression } from "./config.js";
 import * as store from "./store.js";
 import { announceToken, lastAnnounced, on, post, requestToken } from "./channel.js";
-import { withProfileLock } from "./lock.js";
+import { profileLockHeld, withProfileLock } from "./lock.js";
 import { emit } from "./events.js";
 import { endSession, isEnding } from "./session.js";
 import { recordActivity } from "./idle.js";
@@ -89,8 +89,14 @@ async function failFatal(code) {
   throw new AuthEnded(code);
 }
 
+/** The session ended in this or another tab (signed_out broadcast): no more refresh requests. */
+function stopIfEnding() {
+  if (isEnding()) throw new AuthEnded("ending");
+}
+
 /** Steps 4-6: POST /api/auth/refresh with backoff on network errors and 5xx. */
 async function requestRefresh(reason) {
+  stopIfEnding();
   emit("refresh_started", { reason });
   let error = "";
   for (let attempt = 0; ; attempt++) {
@@ -107,6 +113,7 @@ async function requestRefresh(reason) {
     if (attempt >= BACKOFF_S.length) break;
     emit("refresh_retry", { attempt: attempt + 1, delay_s: BACKOFF_S[attempt], error });
     await sleep(BACKOFF_S[attempt] * 1000);
+    stopIfEnding();
   }
   emit("refresh_failed", { error, fatal: false });
   if (store.auth().banner === null) emit("banner_shown", { message: CONNECTION_MESSAGE });
@@ -177,7 +184,7 @@ async function unauthorized(path, response) {
 
 /** fetch() for the API: fresh bearer token, one refresh and one retry on a 401. */
 export async function apiFetch(path, init = {}) {
-  if (isEnding()) throw new AuthEnded("ending");
+  stopIfEnding();
   const token = await ensureFresh();
   recordActivity("api");
   const response = await send(path, init, token);
@@ -207,9 +214,12 @@ export async function rawFetch(path, init = {}) {
   return response;
 }
 
-function tick() {
+async function tick() {
   if (store.auth().status !== "signed-in" || document.visibilityState === "hidden") return;
   if (regression("no_proactive_refresh") || isFresh(store.snapshot())) return;
+  // Another tab is refreshing: its broadcast brings the token. Once ours has expired, wait
+  // in the lock queue anyway, so a frozen holder is stolen from instead of blocking us.
+  if (shared() && store.secondsLeft() > 0 && (await profileLockHeld())) return;
   refresh("timer").catch(() => {}); // failures already surfaced: banner or redirect
 }
 

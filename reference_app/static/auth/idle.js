@@ -77,6 +77,8 @@ function hide() {
 function heartbeat(now) {
   const every = Math.min(HEARTBEAT_MAX_MS, (config().idle_timeout_seconds * 1000) / 4);
   if (pinging || times.ownUser <= lastApi() || now - lastApi() < every) return;
+  // The refresh just failed: a ping would only repeat it; the refresh timer retries anyway.
+  if (store.auth().banner !== null) return;
   pinging = true;
   monitor.ping().catch(() => {}).finally(() => { pinging = false; });
 }

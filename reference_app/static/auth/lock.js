@@ -51,6 +51,15 @@ async function withWebLock(fn) {
   return work;
 }
 
+/** Whether some tab of the profile holds the lock now. */
+export async function profileLockHeld() {
+  if (!navigator.locks) {
+    const lease = readLease();
+    return lease !== null && lease.expires > Date.now();
+  }
+  return (await currentHolder()) !== null;
+}
+
 async function currentHolder() {
   const { held } = await navigator.locks.query();
   const lock = held.find((entry) => entry.name === NAME);
