@@ -11,8 +11,9 @@ from reference_app.store import Session, SessionStore
 class ActivityTracker:
     """Writes `last_activity` at most once per interval per session; keeps newer marks in memory.
 
-    The in-memory mark is what idle checks read between writes, so throttling never makes a
-    session look idle earlier than it is (a restart can lose at most one interval).
+    The in-memory mark is what idle checks read between writes, so within one process throttling
+    never makes a session look idle earlier than it is. Another process sharing the database, or
+    a restart, sees only the stored mark: at most one interval older.
     """
 
     def __init__(

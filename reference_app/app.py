@@ -20,7 +20,7 @@ from reference_app.services import build_services
 from reference_app.settings import Settings, load_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
-_API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+_API_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -27,19 +27,31 @@ _UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
 }
 _MAX_EXPONENT = 64
 _MAX_EXPRESSION = 200
+# Bounds every intermediate result: str() of an int over 4300 digits raises, and a nested
+# power (`((9**64)**64)**64...`) would otherwise grow to gigabytes within 200 characters.
+_MAX_BITS = 4096
+
+
+def _bounded(value: object) -> int | float:
+    """`value` if it is a real number of bounded size."""
+    # A negative base to a fractional power is complex, not an answer the bot gives.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("not a real number")
+    if isinstance(value, int) and value.bit_length() > _MAX_BITS:
+        raise ValueError("result too large")
+    return value
 
 
 def _evaluate(node: ast.AST) -> int | float:
-    value = node.value if isinstance(node, ast.Constant) else None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
+    if isinstance(node, ast.Constant):
+        return _bounded(node.value)
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_evaluate(node.operand))  # type: ignore[no-any-return]
+        return _bounded(_UNARY[type(node.op)](_evaluate(node.operand)))
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _evaluate(node.left), _evaluate(node.right)
         if isinstance(node.op, ast.Pow) and abs(right) > _MAX_EXPONENT:
             raise ValueError("exponent too large")
-        return _BINARY[type(node.op)](left, right)  # type: ignore[no-any-return]
+        return _bounded(_BINARY[type(node.op)](left, right))
     raise ValueError("not arithmetic")
 
 

@@ -61,10 +61,9 @@ def build_services(settings: Settings) -> Services:
     clock = Clock()
     codec = DocumentCodec(naive=regressions.NAIVE_DATETIMES in settings.regressions)
     database = open_database(settings.mongodb_uri)
+    embedded = is_embedded(settings.mongodb_uri)
     store: SessionStore = (
-        MemorySessionStore(codec)
-        if is_embedded(settings.mongodb_uri)
-        else MongoSessionStore(database["sessions"], codec)
+        MemorySessionStore(codec) if embedded else MongoSessionStore(database["sessions"], codec)
     )
     tokens = TokenIssuer(_jwt_secret(settings), settings.access_ttl_seconds)
     users = UserDirectory(
@@ -75,12 +74,11 @@ def build_services(settings: Settings) -> Services:
     users.seed(settings.demo_users)
     audit: AuditTrail = (
         MemoryAuditLog(clock, codec)
-        if is_embedded(settings.mongodb_uri)
+        if embedded
         else AuditLog(database["audit_events"], clock, codec)
     )
     sessions = SessionService(
         settings=settings, clock=clock, store=store, tokens=tokens, audit=audit
     )
     chat = ChatLog(database["chat_messages"], codec)
-    offload = not is_embedded(settings.mongodb_uri)
-    return Services(settings, clock, tokens, users, sessions, chat, audit, offload)
+    return Services(settings, clock, tokens, users, sessions, chat, audit, offload=not embedded)

@@ -22,6 +22,10 @@ DEFAULT_DEMO_USERS = (
 )
 
 
+# An upper bound on every duration, so that `now + duration` is always a valid datetime.
+_TEN_YEARS = 10 * 366 * 86400
+
+
 class SettingsError(ValueError):
     """Invalid configuration; `str()` is a single line fit for a CLI."""
 
@@ -31,14 +35,14 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="REFAPP_", frozen=True, extra="forbid")
 
-    access_ttl_seconds: int = Field(1800, gt=0)
-    refresh_ttl_seconds: int = Field(604800, gt=0)
-    session_max_seconds: int = Field(2592000, gt=0)
-    idle_timeout_seconds: int = Field(3600, ge=0)  # 0 disables the idle timeout
-    rotation_grace_seconds: int = Field(10, ge=0)
-    refresh_threshold_seconds: int = Field(300, ge=0)
-    warning_lead_seconds: int = Field(120, ge=0)
-    activity_write_interval_seconds: int = Field(30, ge=0)
+    access_ttl_seconds: int = Field(1800, gt=0, le=_TEN_YEARS)
+    refresh_ttl_seconds: int = Field(604800, gt=0, le=_TEN_YEARS)
+    session_max_seconds: int = Field(2592000, gt=0, le=_TEN_YEARS)
+    idle_timeout_seconds: int = Field(3600, ge=0, le=_TEN_YEARS)  # 0 disables the idle timeout
+    rotation_grace_seconds: int = Field(10, ge=0, le=_TEN_YEARS)
+    refresh_threshold_seconds: int = Field(300, ge=0, le=_TEN_YEARS)
+    warning_lead_seconds: int = Field(120, ge=0, le=_TEN_YEARS)
+    activity_write_interval_seconds: int = Field(30, ge=0, le=_TEN_YEARS)
     test_clock: bool = False
     mongodb_uri: str = "mongomock://"
     jwt_secret: SecretStr | None = None

@@ -23,7 +23,7 @@ import jwt
 from reference_app.errors import ApiError
 
 ALGORITHM = "HS256"
-_REFRESH_FORMAT = re.compile(r"^([0-9a-f]{32})\.(\d{1,9})\.([A-Za-z0-9_-]{43})$")
+_REFRESH_FORMAT = re.compile(r"([0-9a-f]{32})\.(\d{1,9})\.([A-Za-z0-9_-]{43})")
 _REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti", "typ"]
 
 
@@ -60,7 +60,7 @@ def token_hash(token: str) -> str:
 
 
 def parse_refresh_token(value: str) -> RefreshToken | None:
-    match = _REFRESH_FORMAT.match(value)
+    match = _REFRESH_FORMAT.fullmatch(value)
     if match is None:
         return None
     return RefreshToken(match[1], int(match[2]), match[3])

@@ -22,14 +22,14 @@ async def services(request: Request) -> Services:
     return services_of(request)
 
 
-def _origin_key(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+def _origin_key(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port), or None when `url` does not parse (never equal to our own)."""
     try:
-        port = parts.port or _DEFAULT_PORTS.get(scheme)
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
     except ValueError:
-        port = -1
-    return scheme, (parts.hostname or "").lower(), port
+        return None
 
 
 async def require_csrf(request: Request) -> None:
@@ -37,7 +37,10 @@ async def require_csrf(request: Request) -> None:
     if not request.headers.get("x-requested-with", "").strip():
         raise ApiError(403, "csrf_failed", "the X-Requested-With header is required")
     origin = request.headers.get("origin")
-    if origin is not None and _origin_key(origin) != _origin_key(str(request.base_url)):
+    if origin is None:
+        return
+    own = _origin_key(str(request.base_url))
+    if own is None or _origin_key(origin) != own:
         raise ApiError(403, "csrf_failed", "cross-origin request refused")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, model_validator
 
 from reference_app.errors import ApiError
@@ -13,12 +15,13 @@ from reference_app.routes.deps import services
 from reference_app.services import Services
 
 ServicesDep = Annotated[Services, Depends(services)]
-_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _TEN_YEARS = 10 * 366 * 86400
 
 
 class ClockMove(BaseModel):
-    advance_seconds: float | None = Field(None, ge=-_TEN_YEARS, le=_TEN_YEARS, allow_inf_nan=False)
+    advance_seconds: float | None = Field(
+        None, ge=-_TEN_YEARS, le=_TEN_YEARS, allow_inf_nan=False, strict=True
+    )
     set: datetime | None = None
 
     @model_validator(mode="after")
@@ -33,9 +36,18 @@ class ClockMove(BaseModel):
 async def _enabled(request: Request, svc: ServicesDep) -> None:
     if not svc.settings.test_clock:
         raise ApiError(404, "not_found", "no such resource")
-    host = request.client.host if request.client else ""
-    if host not in _LOOPBACK:
+    if not _is_loopback(request.client.host if request.client else ""):
         raise ApiError(403, "forbidden", "the test clock answers loopback clients only")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    # A dual-stack server reports IPv4 clients as `::ffff:127.0.0.1`.
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback
 
 
 # The gate is a router dependency so it answers before the body is validated.
@@ -53,8 +65,13 @@ async def read_clock(svc: ServicesDep) -> dict[str, Any]:
 
 @router.post("/clock")
 async def move_clock(move: ClockMove, svc: ServicesDep) -> dict[str, Any]:
-    if move.set is not None:
-        svc.clock.set(move.set)
-    else:
-        svc.clock.advance(move.advance_seconds or 0.0)
+    field = "set" if move.set is not None else "advance_seconds"
+    try:
+        if move.set is not None:
+            svc.clock.set(move.set)
+        else:
+            svc.clock.advance(move.advance_seconds or 0.0)
+    except ValueError as exc:
+        error = {"type": "value_error", "loc": ("body", field), "msg": str(exc)}
+        raise RequestValidationError([error]) from None
     return _state(svc)

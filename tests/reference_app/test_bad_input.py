@@ -7,8 +7,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 
+from reference_app.tokens import parse_refresh_token
 from tests.reference_app.conftest import XRW, Api, error_of
 
 
@@ -156,3 +158,33 @@ async def test_unknown_route_is_not_found(api: Api) -> None:
 async def test_wrong_method_is_json_method_not_allowed(api: Api) -> None:
     response = await api.call("GET", "/api/auth/refresh")
     assert (response.status_code, error_of(response)) == (405, "method_not_allowed")
+
+
+async def test_head_on_a_get_route_is_method_not_allowed(api: Api) -> None:
+    response = await api.call("HEAD", "/api/auth/config")
+    assert response.status_code == 405
+
+
+async def test_unparseable_origin_is_csrf_failed(api: Api) -> None:
+    response = await api.call("POST", "/api/auth/logout", headers={**XRW, "Origin": "http://[::1"})
+    assert (response.status_code, error_of(response)) == (403, "csrf_failed")
+
+
+async def test_non_ascii_bearer_token_is_token_invalid(api: Api) -> None:
+    response = await api.call(
+        "GET", "/api/auth/session", headers={"Authorization": "Bearer é.é.é".encode()}
+    )
+    assert (response.status_code, error_of(response)) == (401, "token_invalid")
+
+
+@pytest.mark.parametrize("message", ["((9**64)**64)**2", "(9**64)**64*(9**64)**64", "(-8)**0.5"])
+async def test_chat_with_an_oversized_or_complex_result_echoes(api: Api, message: str) -> None:
+    body, _ = await api.login()
+    response = await api.post("/api/chat", body["access_token"], json={"message": message})
+    assert (response.status_code, response.json()["reply"]) == (200, f"echo: {message}")
+
+
+def test_refresh_token_with_trailing_newline_does_not_parse() -> None:
+    token = f"{'a' * 32}.0.{'B' * 43}"
+    assert parse_refresh_token(token) is not None
+    assert parse_refresh_token(token + "\n") is None

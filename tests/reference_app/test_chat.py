@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import asyncio
+import json
+from typing import Any
+
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 
@@ -60,20 +64,54 @@ async def test_chat_stream_checks_auth_before_streaming(
 async def test_chat_stream_survives_token_expiry_mid_stream(
     api: Api, frozen: FrozenDateTimeFactory
 ) -> None:
+    # Driven at the ASGI level: httpx's ASGI transport buffers a whole response, so time
+    # could not move between chunks through it.
     body, _ = await api.login()
     frozen.tick(1799)
-    chunks = []
-    async with api.client.stream(
-        "POST",
-        "/api/chat/stream",
-        json={"message": "a b c d e"},
-        headers={"Authorization": f"Bearer {body['access_token']}"},
-    ) as response:
-        async for line in response.aiter_lines():
-            chunks.append(line)
-            frozen.tick(5)  # the access token expires while the reply streams
-    assert response.status_code == 200
-    assert any(line == "event: done" for line in chunks)
+    request = json.dumps({"message": "a b c d e"}).encode()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/chat/stream",
+        "raw_path": b"/api/chat/stream",
+        "query_string": b"",
+        "root_path": "",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 50000),
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(request)).encode()),
+            (b"authorization", f"Bearer {body['access_token']}".encode()),
+        ],
+    }
+    sent: list[dict[str, Any]] = []
+    delivered = False
+    finished = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": request, "more_body": False}
+        await finished.wait()  # the client stays connected until the reply has ended
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body":
+            frozen.tick(5)  # the access token expires after the first chunk
+            if not message.get("more_body", False):
+                finished.set()
+
+    await api.app(scope, receive, send)
+    chunks = [m.get("body", b"") for m in sent if m["type"] == "http.response.body"]
+    assert sent[0]["status"] == 200
+    assert len([c for c in chunks if c]) >= 5
+    assert b"event: done" in b"".join(chunks)
 
 
 async def test_empty_chat_message_is_validation_failed(api: Api) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 
 from tests.reference_app.conftest import Api, cookie_of, error_of
@@ -32,8 +33,8 @@ async def test_zero_grace_rejects_parent_at_the_same_instant(
 
 
 async def test_naive_datetimes_reproduces_the_comparison_crash(
-    make_api: Callable[..., Api], frozen: FrozenDateTimeFactory, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    make_api: Callable[..., Api], frozen: FrozenDateTimeFactory, caplog: pytest.LogCaptureFixture
+) -> None:
     api = make_api(regressions="naive_datetimes")
     _, root = await api.login()
     response = await api.refresh(root)

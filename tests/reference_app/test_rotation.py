@@ -79,14 +79,17 @@ async def test_refresh_with_parent_after_grace_revokes_family(
     ]
 
 
-async def test_refresh_with_grandparent_inside_grace_is_reuse(
+async def test_refresh_with_grandparent_inside_grace_revokes_family(
     api: Api, frozen: FrozenDateTimeFactory
 ) -> None:
     _, root = await api.login()
     child = cookie_of(await api.refresh(root))
-    cookie_of(await api.refresh(child))
+    grandchild = cookie_of(await api.refresh(child))
     reused = await api.refresh(root)
-    assert error_of(reused) == "refresh_reused"
+    assert (reused.status_code, error_of(reused)) == (401, "refresh_reused")
+    assert error_of(await api.refresh(grandchild)) == "session_revoked"
+    [event] = api.app.state.services.audit.events("reuse_detected")
+    assert (event["generation"], event["current"]) == (0, 2)
 
 
 async def test_revoked_family_rejects_access_tokens(

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from harness.cli import main
@@ -29,6 +32,7 @@ def test_settings_read_public_environment_names(monkeypatch: pytest.MonkeyPatch)
         ("REFAPP_MONGODB_URI", "postgres://x", "REFAPP_MONGODB_URI"),
         ("REFAPP_JWT_SECRET", "short", "at least 32"),
         ("REFAPP_IDLE_TIMEOUT_SECONDS", "abc", "REFAPP_IDLE_TIMEOUT_SECONDS"),
+        ("REFAPP_SESSION_MAX_SECONDS", "1000000000000", "REFAPP_SESSION_MAX_SECONDS"),
     ],
 )
 def test_invalid_setting_is_a_one_line_error(
@@ -55,9 +59,6 @@ def test_cli_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_python_dash_m_harness_lists_serve() -> None:
-    import subprocess
-    import sys
-
     done = subprocess.run(
         [sys.executable, "-m", "harness", "--help"], capture_output=True, text=True
     )

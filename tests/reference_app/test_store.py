@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 
 import mongomock
@@ -85,7 +85,28 @@ def test_touch_never_moves_activity_backwards(store: SessionStore) -> None:
     )
 
 
-def test_naive_codec_hands_back_naive_datetimes(store: SessionStore) -> None:
+def test_every_stored_datetime_reads_back_aware_utc(store: SessionStore) -> None:
+    store.insert(_session())
+    rotated = replace(_session(), generation=1, rotated_at=T0 + timedelta(seconds=5))
+    store.replace_if_generation(0, rotated)
+    store.touch("a" * 32, T0 + timedelta(minutes=1))
+    store.revoke("a" * 32, "logout", T0 + timedelta(minutes=2))
+    loaded = store.get("a" * 32)
+    assert loaded is not None
+    stamps = {f.name: getattr(loaded, f.name) for f in fields(loaded)}
+    moments = {name: value for name, value in stamps.items() if isinstance(value, datetime)}
+    assert set(moments) == {
+        "created_at",
+        "rotated_at",
+        "last_activity",
+        "refresh_expires_at",
+        "session_expires_at",
+        "revoked_at",
+    }
+    assert all(value.utcoffset() == timedelta(0) for value in moments.values()), moments
+
+
+def test_naive_codec_hands_back_naive_datetimes() -> None:
     naive = DocumentCodec(naive=True)
     assert naive.decode({"at": T0})["at"].tzinfo is None
     assert aware_utc(T0.replace(tzinfo=None)) == T0

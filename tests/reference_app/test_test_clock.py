@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from tests.reference_app.conftest import Api, error_of
 
 
@@ -51,3 +53,32 @@ async def test_test_clock_rejects_ambiguous_or_naive_moves(make_api: Callable[..
     ):
         response = await api.call("POST", "/__harness__/clock", json=body)
         assert (response.status_code, error_of(response)) == (422, "validation_failed"), body
+
+
+async def test_test_clock_refuses_moves_that_would_overflow_dates(
+    make_api: Callable[..., Api],
+) -> None:
+    api = make_api(test_clock=True)
+    for body in ({"set": "9999-12-31T00:00:00+00:00"}, {"set": "0001-01-02T00:00:00+00:00"}):
+        response = await api.call("POST", "/__harness__/clock", json=body)
+        assert (response.status_code, error_of(response)) == (422, "validation_failed"), body
+    for _ in range(10):  # ten years at a time, until the next step would pass the bound
+        await api.call("POST", "/__harness__/clock", json={"advance_seconds": 315_000_000})
+    response = await api.call("POST", "/__harness__/clock", json={"advance_seconds": 315_000_000})
+    assert (response.status_code, error_of(response)) == (422, "validation_failed")
+    assert response.json()["details"][0]["field"] == "advance_seconds"
+    assert (await api.login())[0]["access_token"]  # the app still works at the far offset
+
+
+@pytest.mark.parametrize("host", ["::1", "::ffff:127.0.0.1", "127.0.0.2"])
+async def test_test_clock_accepts_every_loopback_address(
+    make_api: Callable[..., Api], host: str
+) -> None:
+    api = make_api(client_host=host, test_clock=True)
+    assert (await api.call("GET", "/__harness__/clock")).status_code == 200
+
+
+async def test_test_clock_rejects_a_boolean_advance(make_api: Callable[..., Api]) -> None:
+    api = make_api(test_clock=True)
+    response = await api.call("POST", "/__harness__/clock", json={"advance_seconds": True})
+    assert (response.status_code, error_of(response)) == (422, "validation_failed")
