@@ -217,10 +217,13 @@ export async function rawFetch(path, init = {}) {
 async function tick() {
   if (store.auth().status !== "signed-in" || document.visibilityState === "hidden") return;
   if (regression("no_proactive_refresh") || isFresh(store.snapshot())) return;
+  // Taken before the wait below: a token adopted meanwhile must read as "another tab
+  // refreshed" in the re-check, not as the token this tick set out to replace.
+  const startedWith = store.auth().token;
   // Another tab is refreshing: its broadcast brings the token. Once ours has expired, wait
   // in the lock queue anyway, so a frozen holder is stolen from instead of blocking us.
   if (shared() && store.secondsLeft() > 0 && (await profileLockHeld())) return;
-  refresh("timer").catch(() => {}); // failures already surfaced: banner or redirect
+  refresh("timer", startedWith).catch(() => {}); // failures already surfaced: banner or redirect
 }
 
 /** Start the timer and the cross-tab listeners (call once per page, after loadConfig()). */
