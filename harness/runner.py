@@ -20,7 +20,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PYTEST_INI = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function",
               # A project's addopts may hold terminal options (-ra) that fail without the
               # terminal plugin, which the runner replaces with its own progress.
-              "-o", "addopts=--strict-markers --import-mode=importlib")
+              "-o", "addopts=--strict-markers --import-mode=importlib",
+              # In-process, modules that pytest plugins would rewrite (anyio's, via httpx) may
+              # already be imported; that is expected here, not an error.
+              "-W", "ignore::pytest.PytestAssertRewriteWarning")
 
 
 class ConfigError(Exception):

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from harness.cli import main
 from harness.runner import ConfigError, run
+from harness.server import AppServer
 
 PASSING = """
 import pytest
@@ -123,3 +126,21 @@ def test_run_is_callable_from_python_and_returns_the_results(pytester: pytest.Py
     assert outcome.exit_code == 0
     assert outcome.run is not None and outcome.run.summary()["passed"] == 2
     assert outcome.index_html is not None and outcome.index_html.is_file()
+
+
+
+def test_run_against_a_base_url_from_a_project_with_warnings_as_errors(tmp_path: Path) -> None:
+    """The real command line in its own process: checking the URL loads httpx (and anyio)
+    before pytest starts, which must not trip the project's `filterwarnings = error`."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nfilterwarnings = error\n")
+    make_scenarios(tmp_path, browser=None)
+    with AppServer(access_log=False) as server:
+        result = subprocess.run(
+            [sys.executable, "-m", "harness", "run", "--suite", "api", "--base-url",
+             server.base_url, "--report-dir", "out"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    doc = json.loads((tmp_path / "out" / "latest" / "results.json").read_text())
+    assert doc["summary"]["passed"] == 1
