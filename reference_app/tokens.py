@@ -9,6 +9,7 @@ recognise any older token of a family by deriving forward to the current hash.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -25,6 +26,7 @@ from reference_app.errors import ApiError
 ALGORITHM = "HS256"
 _REFRESH_FORMAT = re.compile(r"([0-9a-f]{32})\.(\d{1,9})\.([A-Za-z0-9_-]{43})")
 _REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti", "typ"]
+VERIFIED_CACHE_SIZE = 4096  # access tokens whose signature was checked, most recent first
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ class TokenIssuer:
         self._secret = secret
         self._derivation_key = hmac.digest(secret.encode(), b"refresh-token-derivation", "sha256")
         self.access_ttl = timedelta(seconds=access_ttl_seconds)
+        # A tab sends one access token with every request for ~25 minutes: its signature is
+        # checked once, not each time (PyJWT's decode is most of an authenticated request).
+        # Expiry is never cached: it is compared with the app clock on every call.
+        self._verified = functools.lru_cache(maxsize=VERIFIED_CACHE_SIZE)(self._verify_signature)
 
     @property
     def secret(self) -> str:
@@ -98,6 +104,14 @@ class TokenIssuer:
 
     def verify_access(self, token: str, now: datetime) -> AccessClaims:
         """Signature, shape and `exp` against the app's clock (not the process clock)."""
+        user, sid, exp = self._verified(token)
+        if now.timestamp() >= exp:
+            raise ApiError(401, "token_expired", "the access token has expired")
+        expires = datetime.fromtimestamp(exp, tz=now.tzinfo)
+        return AccessClaims(user=user, sid=sid, expires_at=expires)
+
+    def _verify_signature(self, token: str) -> tuple[str, str, int]:
+        """(sub, sid, exp) of a well-formed access token signed with our key; 401 otherwise."""
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -112,14 +126,12 @@ class TokenIssuer:
             )
         except jwt.PyJWTError:
             raise ApiError(401, "token_invalid", "the access token is not valid") from None
-        if claims["typ"] != "access" or not isinstance(claims["exp"], int):
+        user, sid, exp = claims["sub"], claims["sid"], claims["exp"]
+        if claims["typ"] != "access" or not isinstance(exp, int):
             raise ApiError(401, "token_invalid", "the access token is not valid")
-        if not isinstance(claims["sub"], str) or not isinstance(claims["sid"], str):
+        if not isinstance(user, str) or not isinstance(sid, str):
             raise ApiError(401, "token_invalid", "the access token is not valid")
-        if now.timestamp() >= claims["exp"]:
-            raise ApiError(401, "token_expired", "the access token has expired")
-        expires = datetime.fromtimestamp(claims["exp"], tz=now.tzinfo)
-        return AccessClaims(user=claims["sub"], sid=claims["sid"], expires_at=expires)
+        return user, sid, exp
 
     def new_refresh_token(self) -> RefreshToken:
         """The root of a new family (generation 0)."""
