@@ -56,15 +56,40 @@ class ClockParticipant(Protocol):
 class ServerClock(Protocol):
     async def set(self, now: datetime) -> None: ...
 
+    async def sync(self) -> None:
+        """Bring the server to the last time set, if that was deferred."""
+
 
 class RemoteServerClock:
-    """The test clock of a reference app in another process (`POST /__harness__/clock`)."""
+    """The test clock of a reference app in another process (`POST /__harness__/clock`).
 
-    def __init__(self, base_url: str, *, client: httpx.AsyncClient | None = None) -> None:
+    `lazy=True` defers each move until `sync()`, which the simulated tabs call before every
+    request: a server nobody talks to need not follow each timer step (a week of steps costs
+    one POST per request instead of one per step). Browser runs need every step (the page's
+    own timers make requests), so they keep the default.
+    """
+
+    def __init__(
+        self, base_url: str, *, client: httpx.AsyncClient | None = None, lazy: bool = False
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.lazy = lazy
         self._client = client or httpx.AsyncClient(timeout=10.0)
+        self._pending: datetime | None = None
 
     async def set(self, now: datetime) -> None:
+        if self.lazy:
+            self._pending = now
+            return
+        await self._post(now)
+
+    async def sync(self) -> None:
+        """Send the deferred time, if any (a no-op when not lazy)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            await self._post(pending)
+
+    async def _post(self, now: datetime) -> None:
         response = await self._client.post(
             f"{self.base_url}/__harness__/clock", json={"set": now.isoformat()}
         )

@@ -94,7 +94,8 @@ async def clock(recorder: Recorder, refapp: RefApp) -> AsyncIterator[VirtualCloc
     """Virtual time for the test: one freeze in-process, plus the server's test clock if remote."""
     from harness.clock import RemoteServerClock, VirtualClock
 
-    server = RemoteServerClock(refapp.base_url) if refapp.base_url is not None else None
+    # Lazy: simulated tabs bring the server's time up to date before each request.
+    server = RemoteServerClock(refapp.base_url, lazy=True) if refapp.base_url else None
     try:
         with VirtualClock(recorder=recorder, server=server) as virtual:
             if server is not None:

@@ -54,6 +54,7 @@ class Profile:
             transport=FaultyTransport(target.transport(), self.network),
             base_url=target.base_url,
             headers={"X-Requested-With": "session-harness"},
+            event_hooks={"request": [self._server_time_first]},
         )
         self.tabs: list[Tab] = []
         self.config: ServerConfig | None = None
@@ -64,6 +65,11 @@ class Profile:
         self.last_api_call: datetime | None = None  # the server saw activity then
         self.heartbeat_inflight = False
         self._cookies_seen: set[str] = set()
+
+    async def _server_time_first(self, _request: httpx.Request) -> None:
+        """A server in another process may have deferred clock moves: apply them first."""
+        if self.clock.server is not None:
+            await self.clock.server.sync()
 
     def local_now(self) -> datetime:
         """This profile's own clock: the virtual clock plus the configured skew."""

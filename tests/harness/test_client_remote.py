@@ -55,3 +55,35 @@ async def test_remote_clock_against_a_server_without_test_clock_fails_clearly() 
         with pytest.raises(RuntimeError, match="REFAPP_TEST_CLOCK"):
             await remote.set(VirtualClock().now())
         await remote.aclose()
+
+
+async def test_lazy_remote_clock_posts_once_per_request_not_once_per_step(
+    server: AppServer,
+) -> None:
+    posts: list[str] = []
+
+    async def count(request: httpx.Request) -> None:
+        posts.append(request.url.path)
+
+    recorder = Recorder()
+    remote = RemoteServerClock(
+        server.base_url, lazy=True, client=httpx.AsyncClient(event_hooks={"request": [count]})
+    )
+    clock = VirtualClock(recorder=recorder, server=remote)
+    await remote.set(clock.now())
+    profile = Profile(Target.http(server.base_url), clock, recorder)
+    try:
+        tab = await profile.login("alice@example.com", "wonderland")
+        assert len(posts) == 1  # the deferred start, sent before the first request
+        await clock.advance(timedelta(minutes=20))  # 40 timer steps, nothing sent
+        assert len(posts) == 1
+        session = await tab.get("/api/auth/session")
+        assert len(posts) == 2
+        server_now = datetime.fromisoformat(session.json()["server_time"])
+        assert timedelta(0) <= server_now - clock.now() < timedelta(seconds=5)
+        await clock.advance(timedelta(minutes=6))  # the refresh at 25 min syncs first
+        assert recorder.count(RefreshSucceeded) == 1
+        assert len(posts) == 3
+    finally:
+        await profile.aclose()
+        await remote.aclose()

@@ -41,6 +41,9 @@ class RecordingServer:
     async def set(self, now: datetime) -> None:
         self.times.append(now)
 
+    async def sync(self) -> None:
+        pass
+
 
 def test_clock_starts_at_fixed_aware_utc_instant() -> None:
     clock = VirtualClock()
