@@ -26,8 +26,11 @@ test: $(STAMP) chromium lint
 serve: $(STAMP)
 	$(VENV)/bin/session-harness serve
 
+LINTED := harness reference_app tests scenarios benchmarks conftest.py
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check harness reference_app tests scenarios benchmarks
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
 
 clean:

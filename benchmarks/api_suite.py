@@ -50,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     code = pytest.main(pytest_args, plugins=[times])
     wall = wall_seconds() - began
     cpu = sum(os.times()[:2]) - sum(cpu_before[:2])
-    print(f"\nAPI suite: {len(times.seconds)} tests in {wall:.1f} s wall, {cpu:.1f} s CPU "
-          f"(target < {TARGET_SECONDS:.0f} s wall; load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"\nAPI suite: {len(times.seconds)} tests in {wall:.1f} s wall, {cpu:.1f} s CPU "
+        f"(target < {TARGET_SECONDS:.0f} s wall; load average {os.getloadavg()[0]:.1f})"
+    )
     for nodeid, seconds in sorted(times.seconds.items(), key=lambda kv: -kv[1])[: args.slowest]:
         print(f"  {seconds:6.2f} s  {nodeid.split('::', 1)[-1]}")
     ok = code == pytest.ExitCode.OK and wall < TARGET_SECONDS

@@ -50,9 +50,11 @@ class Result:
 
 def renewals(recorder: Recorder, profile: str) -> int:
     """Bursts of the profile's refresh requests: each starts over a minute after the last."""
-    times = sorted(e.at for e in recorder.of_kind(RequestSent)
-                   if isinstance(e, RequestSent) and e.path == REFRESH_PATH
-                   and e.profile == profile)
+    times = sorted(
+        e.at
+        for e in recorder.of_kind(RequestSent)
+        if isinstance(e, RequestSent) and e.path == REFRESH_PATH and e.profile == profile
+    )
     return sum(1 for i, at in enumerate(times) if i == 0 or at - times[i - 1] > BURST_GAP)
 
 
@@ -108,25 +110,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profiles", type=int, default=2, help=f"1..{len(DEMO_USERS)}")
     parser.add_argument("--tabs", type=int, default=5, help="tabs per profile")
     parser.add_argument("--lifetimes", type=int, default=3, help="access-token lifetimes")
-    parser.add_argument("--regressions", default="", metavar="NAMES",
-                        help="REFAPP_REGRESSIONS for a contrast run, e.g. per_tab_lock")
+    parser.add_argument(
+        "--regressions",
+        default="",
+        metavar="NAMES",
+        help="REFAPP_REGRESSIONS for a contrast run, e.g. per_tab_lock",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.profiles <= len(DEMO_USERS) or args.tabs < 1 or args.lifetimes < 1:
-        print(f"error: --profiles must be 1..{len(DEMO_USERS)}; --tabs and --lifetimes "
-              "at least 1", file=sys.stderr)
+        print(
+            f"error: --profiles must be 1..{len(DEMO_USERS)}; --tabs and --lifetimes at least 1",
+            file=sys.stderr,
+        )
         return 2
     result = asyncio.run(measure(args.profiles, args.tabs, args.lifetimes, args.regressions))
-    print(f"{args.profiles} profiles x {args.tabs} tabs, access token {ACCESS_TTL_S} s "
-          f"(refreshed {THRESHOLD_S} s early), {result.minutes} virtual minutes in "
-          f"{result.wall_s:.1f} s wall, redirects to login: {result.redirects}")
+    print(
+        f"{args.profiles} profiles x {args.tabs} tabs, access token {ACCESS_TTL_S} s "
+        f"(refreshed {THRESHOLD_S} s early), {result.minutes} virtual minutes in "
+        f"{result.wall_s:.1f} s wall, redirects to login: {result.redirects}"
+    )
     ratios = {}
     for name, count in result.requests.items():
         lived = result.renewals[name]
         ratios[name] = count / lived if lived else float("inf")
-        print(f"  {name:<8} {count:>3} refresh requests / {lived} lifetimes = "
-              f"{ratios[name]:.2f} per lifetime")
-    ok = (all(ratio == TARGET for ratio in ratios.values()) and result.redirects == 0
-          and min(result.renewals.values()) >= args.lifetimes)
+        print(
+            f"  {name:<8} {count:>3} refresh requests / {lived} lifetimes = "
+            f"{ratios[name]:.2f} per lifetime"
+        )
+    ok = (
+        all(ratio == TARGET for ratio in ratios.values())
+        and result.redirects == 0
+        and min(result.renewals.values()) >= args.lifetimes
+    )
     print(f"target {TARGET:.2f} per lifetime, no redirect: {'ok' if ok else 'MISSED'}")
     return 0 if ok else 1
 

@@ -39,8 +39,11 @@ class CheckFailed(AssertionError):
 def _describe(events: Iterable[Event]) -> str:
     return "; ".join(
         f"{e.kind} at {e.at.isoformat()} [{e.profile}/{e.tab}] "
-        + ", ".join(f"{k}={v}" for k, v in e.to_dict().items()
-                    if k not in {"kind", "at", "wall", "profile", "tab", "source"})
+        + ", ".join(
+            f"{k}={v}"
+            for k, v in e.to_dict().items()
+            if k not in {"kind", "at", "wall", "profile", "tab", "source"}
+        )
         for e in events
     )
 
@@ -60,8 +63,9 @@ def redirected_to_login(
     recorder: Recorder, *, reason: str | None = None, profile: str | None = None
 ) -> RedirectToLogin:
     """AC4: the user was sent to login, with a message, for the expected reason."""
-    redirects = [e for e in _select(recorder, RedirectToLogin, profile)
-                 if isinstance(e, RedirectToLogin)]
+    redirects = [
+        e for e in _select(recorder, RedirectToLogin, profile) if isinstance(e, RedirectToLogin)
+    ]
     if not redirects:
         raise CheckFailed("expected a redirect to login, saw none")
     first = redirects[0]
@@ -75,7 +79,8 @@ def redirected_to_login(
 def refresh_requests(recorder: Recorder) -> Counter[str]:
     """Refresh requests sent, per profile."""
     return Counter(
-        e.profile for e in recorder.of_kind(RequestSent)
+        e.profile
+        for e in recorder.of_kind(RequestSent)
         if isinstance(e, RequestSent) and e.path == REFRESH_PATH
     )
 
@@ -97,16 +102,22 @@ def no_unauthorized(recorder: Recorder, *, profile: str | None = None) -> None:
 
 
 def no_fatal_refresh_failure(recorder: Recorder, *, profile: str | None = None) -> None:
-    fatal = [e for e in _select(recorder, RefreshFailed, profile)
-             if isinstance(e, RefreshFailed) and e.fatal]
+    fatal = [
+        e
+        for e in _select(recorder, RefreshFailed, profile)
+        if isinstance(e, RefreshFailed) and e.fatal
+    ]
     if fatal:
         raise CheckFailed(f"fatal refresh failure: {_describe(fatal)}")
 
 
 def warning_shown_before(recorder: Recorder, warning: str, *, profile: str | None = None) -> None:
     """AC7: a warning of this kind came before the sign-out it announces."""
-    warnings = [e for e in _select(recorder, WarningShown, profile)
-                if isinstance(e, WarningShown) and e.warning == warning]
+    warnings = [
+        e
+        for e in _select(recorder, WarningShown, profile)
+        if isinstance(e, WarningShown) and e.warning == warning
+    ]
     ends = _select(recorder, RedirectToLogin, profile) + _select(recorder, IdleLogout, profile)
     if not warnings:
         raise CheckFailed(f"no {warning!r} warning was shown")
@@ -116,8 +127,11 @@ def warning_shown_before(recorder: Recorder, warning: str, *, profile: str | Non
 
 def _issued(recorder: Recorder, profile: str | None) -> list[LoggedIn | RefreshSucceeded]:
     """Every access token a profile received from the server (login or refresh), in order."""
-    return [e for e in recorder
-            if isinstance(e, LoggedIn | RefreshSucceeded) and profile in (None, e.profile)]
+    return [
+        e
+        for e in recorder
+        if isinstance(e, LoggedIn | RefreshSucceeded) and profile in (None, e.profile)
+    ]
 
 
 def refreshed_before_expiry(recorder: Recorder, *, profile: str | None = None) -> None:
@@ -141,17 +155,23 @@ def refreshed_before_expiry(recorder: Recorder, *, profile: str | None = None) -
         if later < 1:
             late.append(token)
     if late:
-        raise CheckFailed(f"{len(late)} access token(s) expired before a refresh replaced them: "
-                          f"{_describe(late)}")
+        raise CheckFailed(
+            f"{len(late)} access token(s) expired before a refresh replaced them: {_describe(late)}"
+        )
 
 
 def no_interruption(recorder: Recorder, *, profile: str | None = None) -> None:
     """AC3: nothing reached the user's screen: no redirect, no error banner, no warning."""
-    seen = [e for kind in (RedirectToLogin, BannerShown, WarningShown)
-            for e in _select(recorder, kind, profile)]
+    seen = [
+        e
+        for kind in (RedirectToLogin, BannerShown, WarningShown)
+        for e in _select(recorder, kind, profile)
+    ]
     if seen:
-        raise CheckFailed(f"the user was interrupted {len(seen)} time(s): "
-                          f"{_describe(sorted(seen, key=lambda e: e.at))}")
+        raise CheckFailed(
+            f"the user was interrupted {len(seen)} time(s): "
+            f"{_describe(sorted(seen, key=lambda e: e.at))}"
+        )
 
 
 def access_ttl_everywhere(
@@ -161,11 +181,15 @@ def access_ttl_everywhere(
     issued = _issued(recorder, profile)
     if not issued:
         raise CheckFailed("no access token was issued")
-    wrong = [e for e in issued
-             if abs((e.access_expires_at - e.at).total_seconds() - ttl_seconds) > TTL_TOLERANCE_S]
+    wrong = [
+        e
+        for e in issued
+        if abs((e.access_expires_at - e.at).total_seconds() - ttl_seconds) > TTL_TOLERANCE_S
+    ]
     if wrong:
-        raise CheckFailed(f"expected every access token to live {ttl_seconds:g} s: "
-                          f"{_describe(wrong)}")
+        raise CheckFailed(
+            f"expected every access token to live {ttl_seconds:g} s: {_describe(wrong)}"
+        )
 
 
 def signed_out_only_after_idle(
@@ -184,5 +208,7 @@ def signed_out_only_after_idle(
             if last is not None and (e.at - last).total_seconds() < idle_seconds:
                 early.append(e)
     if early:
-        raise CheckFailed(f"signed out for inactivity less than {idle_seconds:g} s after the "
-                          f"last API call: {_describe(early)}")
+        raise CheckFailed(
+            f"signed out for inactivity less than {idle_seconds:g} s after the "
+            f"last API call: {_describe(early)}"
+        )

@@ -56,15 +56,25 @@ def load(args: argparse.Namespace) -> int:
     from harness.load.runner import StormConfig, run_storm
 
     if args.users < 1 or args.seconds < 1 or args.processes < 1:
-        print("session-harness: --users, --seconds and --processes must be at least 1",
-              file=sys.stderr)
+        print(
+            "session-harness: --users, --seconds and --processes must be at least 1",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
-    config = StormConfig(users=args.users, spawn_rate=float(args.users), seconds=args.seconds,
-                         processes=args.processes, tabs=args.tabs, max_p99_ms=args.max_p99_ms)
+    config = StormConfig(
+        users=args.users,
+        spawn_rate=float(args.users),
+        seconds=args.seconds,
+        processes=args.processes,
+        tabs=args.tabs,
+        max_p99_ms=args.max_p99_ms,
+    )
     result = run_storm(config, args.report_dir, base_url=args.base_url)
     for stats in result.endpoints.values():
-        print(f"{stats.name:<28} {stats.requests:>7} req {stats.failures:>5} failed "
-              f"{stats.rps:>8.1f} req/s  p50 {stats.p50_ms:>5.0f} ms  p99 {stats.p99_ms:>5.0f} ms")
+        print(
+            f"{stats.name:<28} {stats.requests:>7} req {stats.failures:>5} failed "
+            f"{stats.rps:>8.1f} req/s  p50 {stats.p50_ms:>5.0f} ms  p99 {stats.p99_ms:>5.0f} ms"
+        )
     print(f"locust report: {args.report_dir / 'locust.html'}")
     return 0 if result.passed else 1
 

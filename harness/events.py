@@ -178,10 +178,26 @@ class Artifact(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
-        RequestSent, ResponseReceived, Unauthorized, LoggedIn, RefreshStarted,
-        RefreshSucceeded, RefreshRetry, RefreshFailed, TokenAdopted, Rotation,
-        RedirectToLogin, WarningShown, WarningDismissed, IdleLogout, LoggedOut,
-        NetworkError, BannerShown, ConsoleError, ClockAdvanced, Artifact,
+        RequestSent,
+        ResponseReceived,
+        Unauthorized,
+        LoggedIn,
+        RefreshStarted,
+        RefreshSucceeded,
+        RefreshRetry,
+        RefreshFailed,
+        TokenAdopted,
+        Rotation,
+        RedirectToLogin,
+        WarningShown,
+        WarningDismissed,
+        IdleLogout,
+        LoggedOut,
+        NetworkError,
+        BannerShown,
+        ConsoleError,
+        ClockAdvanced,
+        Artifact,
     )
 }
 

@@ -126,8 +126,12 @@ async def profile(
         user: str = "alice", *, name: str | None = None, options: ClientOptions | None = None
     ) -> UserProfile:
         created = UserProfile(
-            demo_user(user), target, clock, recorder,
-            name=name or user, options=options or ClientOptions(),
+            demo_user(user),
+            target,
+            clock,
+            recorder,
+            name=name or user,
+            options=options or ClientOptions(),
         )
         opened.append(created)
         return created

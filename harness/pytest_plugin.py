@@ -42,12 +42,24 @@ _STARTED = pytest.StashKey[float]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("session-harness")
-    group.addoption("--base-url", default=None, metavar="URL",
-                    help="run against a reference app in another process (test clock enabled)")
-    group.addoption("--harness-report", default=None, metavar="DIR",
-                    help="write results.json, junit.xml and index.html under DIR/<run-id>/")
-    group.addoption("--suite", default="all", choices=SUITE_CHOICES,
-                    help="only run tests of this suite (default: all)")
+    group.addoption(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="run against a reference app in another process (test clock enabled)",
+    )
+    group.addoption(
+        "--harness-report",
+        default=None,
+        metavar="DIR",
+        help="write results.json, junit.xml and index.html under DIR/<run-id>/",
+    )
+    group.addoption(
+        "--suite",
+        default="all",
+        choices=SUITE_CHOICES,
+        help="only run tests of this suite (default: all)",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -17,13 +17,20 @@ from harness.story import SUITE_CHOICES, SUITES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Scenarios are plain `async def` tests; these hold wherever the scenarios directory lives.
-PYTEST_INI = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function",
-              # A project's addopts may hold terminal options (-ra) that fail without the
-              # terminal plugin, which the runner replaces with its own progress.
-              "-o", "addopts=--strict-markers --import-mode=importlib",
-              # In-process, modules that pytest plugins would rewrite (anyio's, via httpx) may
-              # already be imported; that is expected here, not an error.
-              "-W", "ignore::pytest.PytestAssertRewriteWarning")
+PYTEST_INI = (
+    "-o",
+    "asyncio_mode=auto",
+    "-o",
+    "asyncio_default_fixture_loop_scope=function",
+    # A project's addopts may hold terminal options (-ra) that fail without the
+    # terminal plugin, which the runner replaces with its own progress.
+    "-o",
+    "addopts=--strict-markers --import-mode=importlib",
+    # In-process, modules that pytest plugins would rewrite (anyio's, via httpx) may
+    # already be imported; that is expected here, not an error.
+    "-W",
+    "ignore::pytest.PytestAssertRewriteWarning",
+)
 
 
 class ConfigError(Exception):
@@ -51,8 +58,10 @@ def find_scenarios(explicit: Path | None = None) -> Path:
     for candidate in (Path.cwd() / "scenarios", beside_package):
         if candidate.is_dir():
             return candidate
-    raise ConfigError("no scenarios directory in the current directory or the project; "
-                      "run from the project root or pass --scenarios DIR")
+    raise ConfigError(
+        "no scenarios directory in the current directory or the project; "
+        "run from the project root or pass --scenarios DIR"
+    )
 
 
 def suite_paths(root: Path, suite: str) -> list[Path]:
@@ -84,10 +93,14 @@ def check_target(base_url: str, timeout: float = 5.0) -> None:
         raise ConfigError(f"{url} answered {response.status_code}; expected the test clock")
 
 
-def _pytest_args(paths: Sequence[Path], report_dir: Path, keyword: str | None,
-                 base_url: str | None, extra: Sequence[str]) -> list[str]:
-    args = [*map(str, paths), "--harness-report", str(report_dir), "-p", "no:terminal",
-            *PYTEST_INI]
+def _pytest_args(
+    paths: Sequence[Path],
+    report_dir: Path,
+    keyword: str | None,
+    base_url: str | None,
+    extra: Sequence[str],
+) -> list[str]:
+    args = [*map(str, paths), "--harness-report", str(report_dir), "-p", "no:terminal", *PYTEST_INI]
     if keyword:
         args += ["-k", keyword]
     if base_url:
@@ -128,8 +141,9 @@ def run(
     except OSError as exc:
         raise ConfigError(f"cannot create the report directory {report_dir}: {exc}") from None
     progress = ProgressPlugin(console)
-    code = pytest.main(_pytest_args(paths, report_dir, keyword, base_url, extra_args),
-                       plugins=[progress])
+    code = pytest.main(
+        _pytest_args(paths, report_dir, keyword, base_url, extra_args), plugins=[progress]
+    )
     exit_code = _exit_code(int(code), progress)
     if progress.run is not None and exit_code != EXIT_USAGE:
         print_summary(progress.run, console)

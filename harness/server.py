@@ -77,8 +77,18 @@ class AppServer:
         return self._process is not None and self._process.poll() is None
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", self.host,
-               "--port", str(self.port), "--log-level", "info"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--log-level",
+            "info",
+        ]
         if self.factory:
             cmd.append("--factory")
         if not self.access_log:
@@ -96,8 +106,11 @@ class AppServer:
             raise RuntimeError("AppServer already started")
         self._log_file = tempfile.TemporaryFile(prefix="appserver-")  # noqa: SIM115 (lives until stop)
         self._process = subprocess.Popen(
-            self.command(), env=self.child_env(), stdin=subprocess.DEVNULL,
-            stdout=self._log_file, stderr=subprocess.STDOUT,
+            self.command(),
+            env=self.child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
         )
         try:
             self._wait_ready()
@@ -164,7 +177,9 @@ class AppServer:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()
@@ -174,7 +189,9 @@ class AppServer:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         await asyncio.to_thread(self.stop)

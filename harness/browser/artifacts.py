@@ -41,8 +41,15 @@ async def save_profile_artifacts(profile: BrowserProfile, directory: Path) -> li
 
 
 def _record(profile: BrowserProfile, path: Path, label: str, tab: str) -> Path:
-    profile.recorder.emit(Artifact(
-        at=profile.page_now(), wall=profile.recorder.wall(), source="browser",
-        profile=profile.name, tab=tab, path=str(path), label=label,
-    ))
+    profile.recorder.emit(
+        Artifact(
+            at=profile.page_now(),
+            wall=profile.recorder.wall(),
+            source="browser",
+            profile=profile.name,
+            tab=tab,
+            path=str(path),
+            label=label,
+        )
+    )
     return path

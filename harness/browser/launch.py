@@ -51,5 +51,7 @@ def find_chromium(playwright: Playwright) -> str | None:
 
 async def launch_chromium(playwright: Playwright, *, headless: bool = True) -> Browser:
     return await playwright.chromium.launch(
-        executable_path=find_chromium(playwright), args=list(CHROMIUM_ARGS), headless=headless,
+        executable_path=find_chromium(playwright),
+        args=list(CHROMIUM_ARGS),
+        headless=headless,
     )

@@ -34,8 +34,13 @@ class BrowserProfile:
     """
 
     def __init__(
-        self, name: str, context: BrowserContext, *, recorder: Recorder,
-        now: Callable[[], datetime], step: timedelta | None = DEFAULT_STEP,
+        self,
+        name: str,
+        context: BrowserContext,
+        *,
+        recorder: Recorder,
+        now: Callable[[], datetime],
+        step: timedelta | None = DEFAULT_STEP,
         slice_: timedelta = DEFAULT_SLICE,
     ) -> None:
         self.name = name
@@ -52,9 +57,16 @@ class BrowserProfile:
 
     @classmethod
     async def open(
-        cls, browser: Browser, name: str, *, base_url: str, recorder: Recorder,
-        now: Callable[[], datetime], step: timedelta | None = DEFAULT_STEP,
-        slice_: timedelta = DEFAULT_SLICE, trace: bool = True,
+        cls,
+        browser: Browser,
+        name: str,
+        *,
+        base_url: str,
+        recorder: Recorder,
+        now: Callable[[], datetime],
+        step: timedelta | None = DEFAULT_STEP,
+        slice_: timedelta = DEFAULT_SLICE,
+        trace: bool = True,
     ) -> BrowserProfile:
         context = await browser.new_context(base_url=base_url)
         # Playwright's 30 s default makes a stuck scenario slow to report; nothing here
@@ -73,7 +85,11 @@ class BrowserProfile:
         page = await self.context.new_page()
         tab_name = name or f"tab{len(self.tabs) + 1}"
         recording = TabRecorder(
-            page, self.recorder, profile=self.name, tab=tab_name, now=self.page_now,
+            page,
+            self.recorder,
+            profile=self.name,
+            tab=tab_name,
+            now=self.page_now,
             on_refresh_request=self._count_refresh,
         )
         tab = BrowserTab(page, name=tab_name, profile=self.name, recording=recording)
@@ -137,8 +153,10 @@ class BrowserProfile:
             if status is None:
                 await route.abort("internetdisconnected")
             else:
-                await route.fulfill(status=status, json={"error": "unavailable",
-                                                         "message": "injected by the harness"})
+                await route.fulfill(
+                    status=status,
+                    json={"error": "unavailable", "message": "injected by the harness"},
+                )
 
         await self.context.route(REFRESH_ROUTE, handle)
 

@@ -45,7 +45,7 @@ def parse_auth_event(text: str, **base: Any) -> Event | None:
     if not text.startswith(AUTH_EVENT_PREFIX):
         return None
     try:
-        payload = json.loads(text[len(AUTH_EVENT_PREFIX):])
+        payload = json.loads(text[len(AUTH_EVENT_PREFIX) :])
         kind = payload.pop("kind")
         cls = EVENT_TYPES[kind]
         if "at" in payload:
@@ -79,8 +79,14 @@ class TabRecorder:
     """Listens to one page and emits its events; counts the raw refresh requests it sends."""
 
     def __init__(
-        self, page: Page, recorder: Recorder, *, profile: str, tab: str,
-        now: Callable[[], datetime], on_refresh_request: Callable[[], None] | None = None,
+        self,
+        page: Page,
+        recorder: Recorder,
+        *,
+        profile: str,
+        tab: str,
+        now: Callable[[], datetime],
+        on_refresh_request: Callable[[], None] | None = None,
     ) -> None:
         self.page = page
         self.recorder = recorder
@@ -99,8 +105,13 @@ class TabRecorder:
         page.on("dialog", self._on_dialog)
 
     def base(self) -> dict[str, Any]:
-        return {"at": self.now(), "wall": self.recorder.wall(), "source": "browser",
-                "profile": self.profile, "tab": self.tab}
+        return {
+            "at": self.now(),
+            "wall": self.recorder.wall(),
+            "source": "browser",
+            "profile": self.profile,
+            "tab": self.tab,
+        }
 
     def emit(self, cls: type[Event], base: dict[str, Any] | None = None, **fields: Any) -> None:
         self.recorder.emit(cls(**(base or self.base()), **fields))
@@ -128,8 +139,13 @@ class TabRecorder:
         path = urlsplit(response.url).path
         if path == REFRESH_PATH:
             error = await _error_code(response) if response.status >= 400 else None
-            self.emit(ResponseReceived, method=response.request.method, path=path,
-                      status=response.status, error=error)
+            self.emit(
+                ResponseReceived,
+                method=response.request.method,
+                path=path,
+                status=response.status,
+                error=error,
+            )
         elif response.status == 401:
             self.emit(Unauthorized, path=path, error=await _error_code(response))
 

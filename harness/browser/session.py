@@ -38,8 +38,13 @@ class BrowserSession:
     """
 
     def __init__(
-        self, server: HasBaseUrl | str, clock: SessionClock, recorder: Recorder,
-        artifacts_dir: Path | str | None = None, *, browser: Browser | None = None,
+        self,
+        server: HasBaseUrl | str,
+        clock: SessionClock,
+        recorder: Recorder,
+        artifacts_dir: Path | str | None = None,
+        *,
+        browser: Browser | None = None,
         trace: bool = True,
     ) -> None:
         self.base_url = server if isinstance(server, str) else server.base_url
@@ -69,14 +74,23 @@ class BrowserSession:
                 raise
 
     async def new_profile(
-        self, name: str, *, step: timedelta | None = DEFAULT_STEP,
+        self,
+        name: str,
+        *,
+        step: timedelta | None = DEFAULT_STEP,
         slice_: timedelta = DEFAULT_SLICE,
     ) -> BrowserProfile:
         """A fresh browser profile whose clock starts at the virtual now and follows it."""
         now: Callable[[], datetime] = self.clock.now
         profile = await BrowserProfile.open(
-            self.browser, name, base_url=self.base_url, recorder=self.recorder, now=now,
-            step=step, slice_=slice_, trace=self.trace,
+            self.browser,
+            name,
+            base_url=self.base_url,
+            recorder=self.recorder,
+            now=now,
+            step=step,
+            slice_=slice_,
+            trace=self.trace,
         )
         self.profiles.append(profile)
         self.clock.attach(profile)
@@ -114,7 +128,9 @@ class BrowserSession:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         if exc is not None:

@@ -108,8 +108,9 @@ class BrowserTab:
         await self.page.evaluate(_SET_VISIBILITY, False)
 
     async def wait_for_login_page(self, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
-        await self.page.wait_for_url(lambda url: urlsplit(url).path == LOGIN_PATH,
-                                     timeout=timeout_ms)
+        await self.page.wait_for_url(
+            lambda url: urlsplit(url).path == LOGIN_PATH, timeout=timeout_ms
+        )
         await self.recording.settle()  # the RedirectToLogin event is in the recorder
 
     async def auth_state(self) -> str:
@@ -127,8 +128,9 @@ class BrowserTab:
         if not await dialog.is_visible():
             return None
         countdown = await self.page.get_by_test_id("warning-countdown").inner_text()
-        return WarningDialog(kind=await dialog.get_attribute("data-kind") or "",
-                             countdown=countdown)
+        return WarningDialog(
+            kind=await dialog.get_attribute("data-kind") or "", countdown=countdown
+        )
 
     async def stay_signed_in(self) -> None:
         await self.page.get_by_test_id("warning-stay").click()

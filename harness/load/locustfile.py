@@ -27,8 +27,12 @@ PASSWORD = os.environ.get("STORM_PASSWORD", "wonderland")
 @events.init_command_line_parser.add_listener
 def _add_arguments(parser: Any) -> None:
     parser.add_argument("--storm-tabs", type=int, default=5, help="tabs racing per TabRaceUser")
-    parser.add_argument("--max-p99-ms", type=float, default=0.0,
-                        help="fail the run when the refresh p99 exceeds this (0: no limit)")
+    parser.add_argument(
+        "--max-p99-ms",
+        type=float,
+        default=0.0,
+        help="fail the run when the refresh p99 exceeds this (0: no limit)",
+    )
 
 
 def _refresh_cookie(response: Any) -> str | None:
@@ -42,8 +46,12 @@ class _SignedIn(FastHttpUser):
     access = ""
 
     def on_start(self) -> None:
-        with self.client.post("/api/auth/login", json={"email": EMAIL, "password": PASSWORD},
-                              headers=HEADERS, catch_response=True) as response:
+        with self.client.post(
+            "/api/auth/login",
+            json={"email": EMAIL, "password": PASSWORD},
+            headers=HEADERS,
+            catch_response=True,
+        ) as response:
             cookie = _refresh_cookie(response) if response.status_code == 200 else None
             if cookie is None:
                 response.failure(f"login answered {response.status_code}")
@@ -53,8 +61,9 @@ class _SignedIn(FastHttpUser):
 
     def refresh(self, token: str, name: str) -> tuple[int, str | None]:
         headers = {**HEADERS, "Cookie": f"refresh_token={token}"}
-        with self.client.post("/api/auth/refresh", headers=headers, name=name,
-                              catch_response=True) as response:
+        with self.client.post(
+            "/api/auth/refresh", headers=headers, name=name, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code} {response.text[:80]}")
                 return response.status_code, None
@@ -74,8 +83,9 @@ class RefreshStormUser(_SignedIn):
     @task(1)
     def chat(self) -> None:
         headers = {"Authorization": f"Bearer {self.access}"}
-        with self.client.post("/api/chat", json={"message": "2+2"}, headers=headers,
-                              catch_response=True) as response:
+        with self.client.post(
+            "/api/chat", json={"message": "2+2"}, headers=headers, catch_response=True
+        ) as response:
             if response.status_code != 200 or response.json().get("reply") != "4":
                 response.failure(f"chat answered {response.status_code}")
 
@@ -86,16 +96,19 @@ class TabRaceUser(_SignedIn):
     @task
     def race(self) -> None:
         tabs = max(1, int(self.environment.parsed_options.storm_tabs))
-        racers = [gevent.spawn(self.refresh, self.token, "refresh (tab race)")
-                  for _ in range(tabs)]
+        racers = [gevent.spawn(self.refresh, self.token, "refresh (tab race)") for _ in range(tabs)]
         gevent.joinall(racers)
         children = {r.value[1] for r in racers if r.value is not None and r.value[0] == 200}
         ok = len(children) == 1 and None not in children
         events.request.fire(
-            request_type="CHECK", name="tab race: one rotation", response_time=0,
-            response_length=0, context={},
-            exception=None if ok else AssertionError(
-                f"{tabs} racing tabs got {len(children)} different tokens"),
+            request_type="CHECK",
+            name="tab race: one rotation",
+            response_time=0,
+            response_length=0,
+            context={},
+            exception=None
+            if ok
+            else AssertionError(f"{tabs} racing tabs got {len(children)} different tokens"),
         )
         if ok:
             self.token = children.pop() or self.token
@@ -107,7 +120,8 @@ def _gate(environment: Any, **_: Any) -> None:
     stats = environment.stats
     limit = float(getattr(environment.parsed_options, "max_p99_ms", 0.0) or 0.0)
     refresh = stats.get("refresh", "POST")
-    slow = bool(limit and refresh.num_requests
-                and refresh.get_response_time_percentile(0.99) > limit)
+    slow = bool(
+        limit and refresh.num_requests and refresh.get_response_time_percentile(0.99) > limit
+    )
     if stats.total.fail_ratio > 0 or slow:
         environment.process_exit_code = 1

@@ -55,11 +55,31 @@ class StormResult:
 
 def locust_command(config: StormConfig, host: str, csv_prefix: Path) -> list[str]:
     command = [
-        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
-        "-u", str(config.users), "-r", str(config.spawn_rate), "-t", f"{config.seconds}s",
-        "--stop-timeout", "5", "--host", host, "--csv", str(csv_prefix),
-        "--html", str(csv_prefix.with_suffix(".html")),
-        "--storm-tabs", str(config.tabs), "--max-p99-ms", str(config.max_p99_ms),
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--only-summary",
+        "-u",
+        str(config.users),
+        "-r",
+        str(config.spawn_rate),
+        "-t",
+        f"{config.seconds}s",
+        "--stop-timeout",
+        "5",
+        "--host",
+        host,
+        "--csv",
+        str(csv_prefix),
+        "--html",
+        str(csv_prefix.with_suffix(".html")),
+        "--storm-tabs",
+        str(config.tabs),
+        "--max-p99-ms",
+        str(config.max_p99_ms),
     ]
     if config.processes > 1:
         command += ["--processes", str(config.processes)]
@@ -70,16 +90,22 @@ def read_stats(csv_prefix: Path) -> dict[str, EndpointStats]:
     with open(f"{csv_prefix}_stats.csv", newline="") as handle:
         return {
             row["Name"]: EndpointStats(
-                name=row["Name"], requests=int(row["Request Count"]),
-                failures=int(row["Failure Count"]), rps=float(row["Requests/s"]),
-                p50_ms=float(row["50%"] or 0), p99_ms=float(row["99%"] or 0),
+                name=row["Name"],
+                requests=int(row["Request Count"]),
+                failures=int(row["Failure Count"]),
+                rps=float(row["Requests/s"]),
+                p50_ms=float(row["50%"] or 0),
+                p99_ms=float(row["99%"] or 0),
             )
             for row in csv.DictReader(handle)
         }
 
 
 def run_storm(
-    config: StormConfig, output_dir: Path, *, base_url: str | None = None,
+    config: StormConfig,
+    output_dir: Path,
+    *,
+    base_url: str | None = None,
     app_env: dict[str, str] | None = None,
 ) -> StormResult:
     """Storm `base_url`, or a reference app started here with `app_env`, and collect the stats."""
@@ -90,8 +116,11 @@ def run_storm(
             server = stack.enter_context(AppServer(app_env, access_log=False))
             base_url = server.base_url
         completed = subprocess.run(
-            locust_command(config, base_url, csv_prefix), capture_output=True, text=True,
-            timeout=config.seconds + 60, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            locust_command(config, base_url, csv_prefix),
+            capture_output=True,
+            text=True,
+            timeout=config.seconds + 60,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
             check=False,
         )
     log = completed.stdout + completed.stderr

@@ -81,4 +81,3 @@ class ResultCollector:
             recorder = item.stash.get(RECORDER_KEY, None)
             result.events = list(recorder.events) if recorder is not None else []
         return report
-

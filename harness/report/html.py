@@ -38,8 +38,7 @@ def _test_view(test: TestResult) -> dict[str, Any]:
         "timeline": render_timeline(test.events),
         "virtual": format_offset(test.virtual_span_s),
         "artifacts": [
-            {"label": a.label, "path": a.path, "image": _is_image(a.path)}
-            for a in test.artifacts
+            {"label": a.label, "path": a.path, "image": _is_image(a.path)} for a in test.artifacts
         ],
     }
 
@@ -61,17 +60,21 @@ def render_html(run: RunResult) -> str:
     tests = {t.id: t for t in run.tests}
     # api and browser always side by side, so a missing suite shows as not covered
     suites = ["api", "browser", *(s for s in run.suites() if s not in ("api", "browser"))]
-    return _environment().get_template("index.html.j2").render(
-        run=run,
-        summary=run.summary(),
-        suites=suites,
-        criteria=run.acceptance_criteria(),
-        descriptions={**ACCEPTANCE_CRITERIA, **SCENARIO_TABLE},
-        story_rows=SCENARIO_TABLE,
-        scenarios=run.scenario_rows(),
-        tests=tests,
-        views=[_test_view(t) for t in run.tests],
-        legend=_legend(),
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            run=run,
+            summary=run.summary(),
+            suites=suites,
+            criteria=run.acceptance_criteria(),
+            descriptions={**ACCEPTANCE_CRITERIA, **SCENARIO_TABLE},
+            story_rows=SCENARIO_TABLE,
+            scenarios=run.scenario_rows(),
+            tests=tests,
+            views=[_test_view(t) for t in run.tests],
+            legend=_legend(),
+        )
     )
 
 

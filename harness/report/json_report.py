@@ -35,8 +35,12 @@ def _test(test: TestResult) -> dict[str, Any]:
         "virtual_start": start.isoformat() if start else None,
         "virtual_end": end.isoformat() if end else None,
         "event_count": len(test.events),
-        "failure": None if failure is None else {
-            "phase": failure.phase, "message": failure.message, "details": failure.details,
+        "failure": None
+        if failure is None
+        else {
+            "phase": failure.phase,
+            "message": failure.message,
+            "details": failure.details,
         },
         "skip_reason": test.skip_reason,
         "artifacts": [{"label": a.label, "path": a.path} for a in test.artifacts],

@@ -19,8 +19,12 @@ class ProgressPlugin:
         self.report_dir: Path | None = None
         self.collect_errors: list[str] = []
         self._progress = Progress(
-            TextColumn("[bold]scenarios"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.description}"), console=console, transient=True,
+            TextColumn("[bold]scenarios"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=True,
         )
         self._task: TaskID | None = None
 
@@ -28,8 +32,9 @@ class ProgressPlugin:
         if report.failed:
             self.collect_errors.append(report.nodeid)
             lines = report.longreprtext.strip().splitlines() or ["failed"]
-            self.console.print(f"[bold red]ERROR[/] collecting {report.nodeid}: {lines[-1]}",
-                               highlight=False)
+            self.console.print(
+                f"[bold red]ERROR[/] collecting {report.nodeid}: {lines[-1]}", highlight=False
+            )
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self._task = self._progress.add_task("", total=len(session.items))
@@ -41,8 +46,9 @@ class ProgressPlugin:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
-            self._progress.console.print(f"[bold red]FAILED[/] {report.nodeid} ({report.when})",
-                                         highlight=False)
+            self._progress.console.print(
+                f"[bold red]FAILED[/] {report.nodeid} ({report.when})", highlight=False
+            )
         if report.when == "teardown" and self._task is not None:
             self._progress.advance(self._task)
 

@@ -60,29 +60,45 @@ def _bars(lane: Sequence[Event]) -> list[Bar]:
         if isinstance(event, TOKEN_EVENTS):
             expires = event.access_expires_at
             end = expires if cut is None else min(expires, cut)
-            bars.append(Bar(event.at, end, expires, isinstance(event, TokenAdopted),
-                            replaced=cut is not None and cut < expires))
+            bars.append(
+                Bar(
+                    event.at,
+                    end,
+                    expires,
+                    isinstance(event, TokenAdopted),
+                    replaced=cut is not None and cut < expires,
+                )
+            )
         if isinstance(event, TOKEN_EVENTS + ENDING_EVENTS):
             cut = event.at
     return bars[::-1]
 
 
 def _axis(scale: Scale, height: float) -> list[str]:
-    parts = [f'<text x="{GUTTER}" y="12" class="tl-start">{escape(scale.start.isoformat())}'
-             f" (virtual)</text>"]
+    parts = [
+        f'<text x="{GUTTER}" y="12" class="tl-start">{escape(scale.start.isoformat())}'
+        f" (virtual)</text>"
+    ]
     for x, tick in scale.ticks():
-        parts.append(f'<line x1="{x:.1f}" y1="{AXIS_H - 6}" x2="{x:.1f}" y2="{height}" '
-                     'class="tl-grid"/>')
-        parts.append(f'<text x="{x:.1f}" y="{AXIS_H - 9}" class="tl-tick">'
-                     f"{format_offset(tick, units=3)}</text>")
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{AXIS_H - 6}" x2="{x:.1f}" y2="{height}" class="tl-grid"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{AXIS_H - 9}" class="tl-tick">'
+            f"{format_offset(tick, units=3)}</text>"
+        )
     for gap in scale.gaps():
         length = format_offset(gap.t1 - gap.t0, units=2)
         title = escape(f"axis cut: {format_offset(gap.t1 - gap.t0)} without events")
-        parts.append(f'<rect x="{gap.x0 + 3:.1f}" y="{AXIS_H - 4}" '
-                     f'width="{gap.x1 - gap.x0 - 6:.1f}" height="{height - AXIS_H + 4}" '
-                     f'class="tl-gap"><title>{title}</title></rect>')
-        parts.append(f'<text x="{(gap.x0 + gap.x1) / 2:.1f}" y="{AXIS_H + 10}" '
-                     f'class="tl-tick tl-gap-label">{length}</text>')
+        parts.append(
+            f'<rect x="{gap.x0 + 3:.1f}" y="{AXIS_H - 4}" '
+            f'width="{gap.x1 - gap.x0 - 6:.1f}" height="{height - AXIS_H + 4}" '
+            f'class="tl-gap"><title>{title}</title></rect>'
+        )
+        parts.append(
+            f'<text x="{(gap.x0 + gap.x1) / 2:.1f}" y="{AXIS_H + 10}" '
+            f'class="tl-tick tl-gap-label">{length}</text>'
+        )
     return parts
 
 
@@ -93,10 +109,14 @@ def _draw_bars(bars: Sequence[Bar], scale: Scale, y: float) -> list[str]:
         if bar.replaced and x2 - x1 > 6:
             x2 -= 1.5  # a hairline between a token and the one that replaced it
         css = "tl-bar adopted" if bar.adopted else "tl-bar"
-        title = (f"access token from {format_offset(scale.offset(bar.start))}, expires at "
-                 f"{format_offset(scale.offset(bar.expires))}")
-        parts.append(f'<rect x="{x1:.1f}" y="{y - 6}" width="{max(x2 - x1, 1.5):.1f}" height="12"'
-                     f' rx="3" class="{css}"><title>{escape(title)}</title></rect>')
+        title = (
+            f"access token from {format_offset(scale.offset(bar.start))}, expires at "
+            f"{format_offset(scale.offset(bar.expires))}"
+        )
+        parts.append(
+            f'<rect x="{x1:.1f}" y="{y - 6}" width="{max(x2 - x1, 1.5):.1f}" height="12"'
+            f' rx="3" class="{css}"><title>{escape(title)}</title></rect>'
+        )
     return parts
 
 
@@ -133,17 +153,25 @@ def _marks(lane: Sequence[Event], scale: Scale, y: float) -> list[str]:
 
 def _clock_jumps(events: Sequence[Event], scale: Scale, height: float) -> list[str]:
     """Jumps large enough to see (≥ 2 % of the span); small steps would only add noise."""
-    jumps = [e for e in events if isinstance(e, ClockAdvanced)
-             and (e.mode == "fast_forward" or e.seconds >= 0.02 * scale.span_s)]
+    jumps = [
+        e
+        for e in events
+        if isinstance(e, ClockAdvanced)
+        and (e.mode == "fast_forward" or e.seconds >= 0.02 * scale.span_s)
+    ]
     parts = []
     for event in jumps:
         x = scale.x(event.at)
         title = escape(f"clock {event.mode} +{format_offset(event.seconds)}")
-        parts.append(f'<line x1="{x:.1f}" y1="{AXIS_H}" x2="{x:.1f}" y2="{height}" '
-                     f'class="tl-jump"><title>{title}</title></line>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{AXIS_H}" x2="{x:.1f}" y2="{height}" '
+            f'class="tl-jump"><title>{title}</title></line>'
+        )
         if len(jumps) <= MAX_JUMP_LABELS:
-            parts.append(f'<text x="{x - 3:.1f}" y="{height - 3}" class="tl-jump-label">'
-                         f"+{format_offset(event.seconds, units=2)}</text>")
+            parts.append(
+                f'<text x="{x - 3:.1f}" y="{height - 3}" class="tl-jump-label">'
+                f"+{format_offset(event.seconds, units=2)}</text>"
+            )
     return parts
 
 
@@ -157,20 +185,25 @@ def render_timeline(events: Sequence[Event]) -> Markup | None:
     spans = [(e.at, e.at) for e in events] + [(b.start, b.end) for bs in bars.values() for b in bs]
     scale = build_scale(spans, GUTTER, PLOT_W)
     height = AXIS_H + 14 + LANE_H * max(len(lanes), 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '
-             f'{height}" width="{WIDTH}" height="{height}" role="img">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '
+        f'{height}" width="{WIDTH}" height="{height}" role="img">'
+    ]
     parts += _axis(scale, height)
     parts += _clock_jumps(events, scale, height)
     for index, ((profile, tab), lane) in enumerate(lanes.items()):
         y = AXIS_H + 14 + LANE_H * index + LANE_H / 2
         label = f"{profile} · {tab}" if profile and tab else (profile or tab)
-        parts.append(f'<line x1="{GUTTER}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" '
-                     'class="tl-lane"/>')
+        parts.append(
+            f'<line x1="{GUTTER}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" class="tl-lane"/>'
+        )
         parts.append(f'<text x="{GUTTER - 8}" y="{y + 4}" class="tl-label">{escape(label)}</text>')
         parts += _draw_bars(bars[(profile, tab)], scale, y)
         parts += _marks(lane, scale, y)
     if not lanes:
-        parts.append(f'<text x="{GUTTER}" y="{AXIS_H + 30}" class="tl-label-left">'
-                     "no profile or tab events</text>")
+        parts.append(
+            f'<text x="{GUTTER}" y="{AXIS_H + 30}" class="tl-label-left">'
+            "no profile or tab events</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -10,8 +10,28 @@ from markupsafe import Markup
 from harness.events import Event
 
 _BASE_FIELDS = {"at", "wall", "source", "profile", "tab"}
-_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
-          43200, 86400, 172800, 604800)
+_STEPS = (
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    7200,
+    10800,
+    21600,
+    43200,
+    86400,
+    172800,
+    604800,
+)
 
 
 @dataclass(frozen=True)
@@ -32,15 +52,15 @@ class Mark:
             "down": f'<path d="M{x - 5:.1f},{y - 5} h10 l-5,9 z" class="{self.css}">{tip}</path>',
             "up": f'<path d="M{x - 4:.1f},{y + 4} h8 l-4,-8 z" class="{self.css}">{tip}</path>',
             "diamond": f'<path d="M{x:.1f},{y - 6} l6,6 l-6,6 l-6,-6 z" '
-                       f'class="{self.css}">{tip}</path>',
+            f'class="{self.css}">{tip}</path>',
             "square": f'<rect x="{x - 5:.1f}" y="{y - 5}" width="10" height="10" '
-                      f'class="{self.css}">{tip}</rect>',
+            f'class="{self.css}">{tip}</rect>',
             "cross": f'<path d="M{x - 5:.1f},{y - 5} l10,10 m0,-10 l-10,10" '
-                     f'class="{self.css} stroke">{tip}</path>',
+            f'class="{self.css} stroke">{tip}</path>',
             "tick": f'<line x1="{x:.1f}" y1="{y - 3}" x2="{x:.1f}" y2="{y + 3}" '
-                    f'class="{self.css} stroke">{tip}</line>',
+            f'class="{self.css} stroke">{tip}</line>',
             "flag": f'<path d="M{x:.1f},{y + 9} v-20 h9 l-3,4 l3,4 h-9" '
-                    f'class="{self.css}">{tip}</path>',
+            f'class="{self.css}">{tip}</path>',
         }
         return Markup(shapes[self.shape])
 

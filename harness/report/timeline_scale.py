@@ -88,8 +88,10 @@ def build_scale(spans: Sequence[tuple[datetime, datetime]], x0: float, width: fl
     if len(clusters) == 1:
         return Scale(start, [Segment(0.0, span, x0, x0 + width, gap=False)])
     # each stretch ends a little after its last event, so glyphs there stay readable
-    ends = [min(b + max(60.0, 0.05 * (b - a)), nxt[0])
-            for (a, b), nxt in zip(clusters, [*clusters[1:], (float("inf"), 0.0)], strict=True)]
+    ends = [
+        min(b + max(60.0, 0.05 * (b - a)), nxt[0])
+        for (a, b), nxt in zip(clusters, [*clusters[1:], (float("inf"), 0.0)], strict=True)
+    ]
     stretches = [(a, end) for (a, _), end in zip(clusters, ends, strict=True)]
     total = sum(b - a for a, b in stretches)
     # no stretch narrower than MIN_SHARE of the drawn width, however short it is in time

@@ -45,8 +45,11 @@ async def test_idle_timeout_signs_out_exactly_the_configured_time_after_the_last
     assert await work_then_walk_away(profile, clock, idle_seconds)
     redirect = checks.redirected_to_login(recorder, reason="session_idle")
     checks.signed_out_only_after_idle(recorder, idle_seconds)
-    last_call = max(e.at for e in recorder.of_kind(RequestSent)
-                    if isinstance(e, RequestSent) and e.path == "/api/chat")
+    last_call = max(
+        e.at
+        for e in recorder.of_kind(RequestSent)
+        if isinstance(e, RequestSent) and e.path == "/api/chat"
+    )
     assert redirect.at - last_call == timedelta(seconds=idle_seconds)
     assert redirect.message == "You were signed out after a period of inactivity."
 

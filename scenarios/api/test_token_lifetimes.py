@@ -76,8 +76,10 @@ async def test_second_login_path_with_a_seven_day_ttl_is_caught(
     [
         pytest.param("session_idle", INACTIVE, id="idle-timeout-on"),
         pytest.param(
-            "refresh_expired", EXPIRED,
-            marks=pytest.mark.refapp(idle_timeout_seconds=0), id="idle-timeout-off",
+            "refresh_expired",
+            EXPIRED,
+            marks=pytest.mark.refapp(idle_timeout_seconds=0),
+            id="idle-timeout-off",
         ),
     ],
 )

@@ -112,8 +112,12 @@ async def clock(server: AppServer, recorder: Recorder) -> AsyncIterator[VirtualC
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def session(
-    request: pytest.FixtureRequest, browser: Browser, server: AppServer, clock: VirtualClock,
-    recorder: Recorder, tmp_path: Path,
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    server: AppServer,
+    clock: VirtualClock,
+    recorder: Recorder,
+    tmp_path: Path,
 ) -> AsyncIterator[BrowserSession]:
     """Profiles of this test; on failure each tab's screenshot and each profile's trace."""
     artifacts = tmp_path / "browser"
@@ -123,5 +127,12 @@ async def session(
         if any(report.failed for report in reports.values()):
             opened.mark_failed()
             log = server.save_log(artifacts / "server.log")
-            recorder.emit(Artifact(at=clock.now(), wall=recorder.wall(), source="browser",
-                                   path=str(log), label="server log (shared by the suite)"))
+            recorder.emit(
+                Artifact(
+                    at=clock.now(),
+                    wall=recorder.wall(),
+                    source="browser",
+                    path=str(log),
+                    label="server log (shared by the suite)",
+                )
+            )

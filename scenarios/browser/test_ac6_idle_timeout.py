@@ -24,8 +24,10 @@ def idle_settings(seconds: int) -> pytest.MarkDecorator:
 @pytest.mark.ac("AC6", "AC7")
 @pytest.mark.parametrize(
     "idle_seconds",
-    [pytest.param(300, marks=idle_settings(300), id="5min"),
-     pytest.param(600, marks=idle_settings(600), id="10min")],
+    [
+        pytest.param(300, marks=idle_settings(300), id="5min"),
+        pytest.param(600, marks=idle_settings(600), id="10min"),
+    ],
 )
 async def test_idle_user_is_signed_out_after_the_configured_time_with_a_warning_first(
     session: BrowserSession, clock: VirtualClock, recorder: Recorder, idle_seconds: int

@@ -48,8 +48,9 @@ async def test_streamed_message_with_expired_token_is_answered_after_a_silent_re
 ) -> None:
     assert await stream_with_expired_token(session, clock, recorder) == "4"
     assert session.profiles[0].refresh_request_count == 1
-    assert [e.reason for e in recorder.of_kind(RefreshStarted)
-            if isinstance(e, RefreshStarted)] == ["proactive"]
+    assert [
+        e.reason for e in recorder.of_kind(RefreshStarted) if isinstance(e, RefreshStarted)
+    ] == ["proactive"]
     checks.no_interruption(recorder)
 
 

@@ -16,17 +16,26 @@ BASE = {"at": START, "wall": 0.0, "source": "browser", "profile": "p", "tab": "t
 
 def test_parse_auth_event_turns_js_millis_and_iso_fields_into_datetimes() -> None:
     expires = "2031-03-04T05:21:07+00:00"
-    line = "auth-event " + json.dumps({"kind": "token_adopted", "at": START.timestamp() * 1000,
-                                       "access_expires_at": expires, "extra": 1})
+    line = "auth-event " + json.dumps(
+        {
+            "kind": "token_adopted",
+            "at": START.timestamp() * 1000,
+            "access_expires_at": expires,
+            "extra": 1,
+        }
+    )
     event = parse_auth_event(line, **{**BASE, "at": datetime(2000, 1, 1, tzinfo=UTC)})
     assert event == TokenAdopted(**BASE, access_expires_at=datetime.fromisoformat(expires))
 
 
-@pytest.mark.parametrize("line", [
-    'auth-event {"kind": "no_such_kind"}',
-    'auth-event {"kind": "refresh_started"}',  # required field "reason" missing
-    "auth-event {not json",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        'auth-event {"kind": "no_such_kind"}',
+        'auth-event {"kind": "refresh_started"}',  # required field "reason" missing
+        "auth-event {not json",
+    ],
+)
 def test_parse_auth_event_with_bad_payload_returns_console_error_quoting_it(line: str) -> None:
     event = parse_auth_event(line, **BASE)
     assert isinstance(event, ConsoleError)

@@ -23,7 +23,8 @@ async def server() -> AsyncIterator[AppServer]:
 
 
 async def test_active_tab_chats_across_token_expiry_with_one_refresh_and_no_redirect(
-    server: AppServer, tmp_path: Path,
+    server: AppServer,
+    tmp_path: Path,
 ) -> None:
     recorder = Recorder()
     remote = RemoteServerClock(server.base_url)

@@ -21,7 +21,8 @@ async def playwright() -> AsyncIterator[Playwright]:
 
 
 async def test_find_chromium_with_override_to_missing_file_raises_one_line_error(
-    playwright: Playwright, monkeypatch: pytest.MonkeyPatch,
+    playwright: Playwright,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(launch.ENV_OVERRIDE, "/nonexistent/chromium")
     with pytest.raises(BrowserNotFound, match=r"HARNESS_CHROMIUM=/nonexistent/chromium") as info:
@@ -30,13 +31,18 @@ async def test_find_chromium_with_override_to_missing_file_raises_one_line_error
 
 
 async def test_find_chromium_when_no_browser_anywhere_names_the_ways_to_install_one(
-    playwright: Playwright, monkeypatch: pytest.MonkeyPatch, tmp_path: object,
+    playwright: Playwright,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: object,
 ) -> None:
     monkeypatch.delenv(launch.ENV_OVERRIDE, raising=False)
     monkeypatch.setattr(launch, "SYSTEM_CHROMIUM", ())
     monkeypatch.setattr(launch.shutil, "which", lambda name: None)
-    monkeypatch.setattr(type(playwright.chromium), "executable_path",
-                        property(lambda self: "/nonexistent/ms-playwright/chrome"))
+    monkeypatch.setattr(
+        type(playwright.chromium),
+        "executable_path",
+        property(lambda self: "/nonexistent/ms-playwright/chrome"),
+    )
     with pytest.raises(BrowserNotFound, match="apt-get install chromium") as info:
         find_chromium(playwright)
     assert "\n" not in str(info.value)

@@ -48,9 +48,10 @@ async def serve_site(profile: BrowserProfile) -> None:
         elif path == "/api/chat":
             await route.fulfill(status=401, json={"error": "token_expired", "message": "m"})
         elif path == "/login":
-            await route.fulfill(body=LOGIN.format(message="You were signed out after a "
-                                                  "period of inactivity."),
-                                content_type="text/html")
+            await route.fulfill(
+                body=LOGIN.format(message="You were signed out after a period of inactivity."),
+                content_type="text/html",
+            )
         else:
             await route.fulfill(body=HOME, content_type="text/html")
 
@@ -69,16 +70,20 @@ async def test_console_lines_and_errors_become_browser_events_of_their_tab(
         profile = await session.new_profile("alice")
         await serve_site(profile)
         tab = await profile.new_tab("/", name="main")
-        await run_js(tab, """
+        await run_js(
+            tab,
+            """
             console.info('auth-event ' + JSON.stringify({kind: 'refresh_started',
                                                          reason: 'proactive', at: Date.now()}));
             console.error('boom');
             setTimeout(() => { throw new Error('uncaught one'); }, 0);
-            await new Promise(r => setTimeout(r, 50));""")
+            await new Promise(r => setTimeout(r, 50));""",
+        )
         await tab.page.wait_for_timeout(100)
     started = recorder.of_kind(RefreshStarted)
     assert [(e.source, e.profile, e.tab, e.reason) for e in started] == [  # type: ignore[attr-defined]
-        ("browser", "alice", "main", "proactive")]
+        ("browser", "alice", "main", "proactive")
+    ]
     assert abs((started[0].at - START).total_seconds()) < 5
     messages = [e.message for e in recorder.of_kind(ConsoleError)]  # type: ignore[attr-defined]
     assert messages[0] == "boom"
@@ -103,10 +108,12 @@ async def test_refresh_requests_are_counted_per_profile_including_aborted_ones(
             return out; }""")
         await profile.fail_refresh(status=503)
         status_503 = await tab.page.evaluate(
-            "async () => (await fetch('/api/auth/refresh', {method: 'POST'})).status")
+            "async () => (await fetch('/api/auth/refresh', {method: 'POST'})).status"
+        )
         await profile.restore_network()
         restored = await tab.page.evaluate(
-            "async () => (await fetch('/api/auth/refresh', {method: 'POST'})).status")
+            "async () => (await fetch('/api/auth/refresh', {method: 'POST'})).status"
+        )
     assert outcomes == ["network error", 200, 200]
     assert (status_503, restored) == (503, 200)
     assert profile.refresh_request_count == 5
@@ -144,12 +151,14 @@ async def test_opening_the_login_page_directly_is_not_a_redirect(browser: Browse
 
 
 async def test_failed_session_saves_a_screenshot_per_tab_and_a_trace_per_profile(
-    browser: Browser, tmp_path: Path,
+    browser: Browser,
+    tmp_path: Path,
 ) -> None:
     recorder = Recorder()
     with pytest.raises(AssertionError, match="scenario failed"):
-        async with BrowserSession(SITE, VirtualClock(START), recorder, tmp_path,
-                                  browser=browser) as session:
+        async with BrowserSession(
+            SITE, VirtualClock(START), recorder, tmp_path, browser=browser
+        ) as session:
             profile = await session.new_profile("alice")
             await serve_site(profile)
             await profile.new_tab("/", name="one")
@@ -163,8 +172,9 @@ async def test_failed_session_saves_a_screenshot_per_tab_and_a_trace_per_profile
 
 async def test_passing_session_saves_no_artifacts(browser: Browser, tmp_path: Path) -> None:
     recorder = Recorder()
-    async with BrowserSession(SITE, VirtualClock(START), recorder, tmp_path,
-                              browser=browser) as session:
+    async with BrowserSession(
+        SITE, VirtualClock(START), recorder, tmp_path, browser=browser
+    ) as session:
         profile = await session.new_profile("alice")
         await serve_site(profile)
         await profile.new_tab("/")

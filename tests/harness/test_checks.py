@@ -26,8 +26,11 @@ def at(minutes: float) -> datetime:
 
 
 def refresh(recorder: Recorder, profile: str, tab: str) -> None:
-    recorder.emit(RequestSent(at=T0, wall=0.0, profile=profile, tab=tab,
-                              method="POST", path=checks.REFRESH_PATH))
+    recorder.emit(
+        RequestSent(
+            at=T0, wall=0.0, profile=profile, tab=tab, method="POST", path=checks.REFRESH_PATH
+        )
+    )
 
 
 def test_no_redirect_passes_on_empty_recording() -> None:
@@ -36,16 +39,25 @@ def test_no_redirect_passes_on_empty_recording() -> None:
 
 def test_no_redirect_fails_and_names_the_redirect() -> None:
     recorder = Recorder()
-    recorder.emit(RedirectToLogin(at=at(31), wall=0.0, profile="alice", tab="t1",
-                                  reason="refresh_expired", message="expired"))
+    recorder.emit(
+        RedirectToLogin(
+            at=at(31),
+            wall=0.0,
+            profile="alice",
+            tab="t1",
+            reason="refresh_expired",
+            message="expired",
+        )
+    )
     with pytest.raises(checks.CheckFailed, match="refresh_expired"):
         checks.no_redirect_to_login(recorder)
 
 
 def test_no_redirect_scoped_to_other_profile_passes() -> None:
     recorder = Recorder()
-    recorder.emit(RedirectToLogin(at=at(1), wall=0.0, profile="bob", tab="t1",
-                                  reason="logout", message="bye"))
+    recorder.emit(
+        RedirectToLogin(at=at(1), wall=0.0, profile="bob", tab="t1", reason="logout", message="bye")
+    )
     checks.no_redirect_to_login(recorder, profile="alice")
 
 
@@ -105,19 +117,29 @@ def test_warning_before_sign_out_passes() -> None:
 
 
 def chat_at(recorder: Recorder, minutes: float) -> None:
-    recorder.emit(RequestSent(at=at(minutes), wall=0.0, profile="alice", method="POST",
-                              path="/api/chat"))
+    recorder.emit(
+        RequestSent(at=at(minutes), wall=0.0, profile="alice", method="POST", path="/api/chat")
+    )
 
 
 def login_at(recorder: Recorder, minutes: float, ttl_minutes: float = 30) -> None:
-    recorder.emit(LoggedIn(at=at(minutes), wall=0.0, profile="alice",
-                           access_expires_at=at(minutes + ttl_minutes),
-                           session_expires_at=at(minutes + 60 * 24)))
+    recorder.emit(
+        LoggedIn(
+            at=at(minutes),
+            wall=0.0,
+            profile="alice",
+            access_expires_at=at(minutes + ttl_minutes),
+            session_expires_at=at(minutes + 60 * 24),
+        )
+    )
 
 
 def refreshed_at(recorder: Recorder, minutes: float, ttl_minutes: float = 30) -> None:
-    recorder.emit(RefreshSucceeded(at=at(minutes), wall=0.0, profile="alice",
-                                   access_expires_at=at(minutes + ttl_minutes)))
+    recorder.emit(
+        RefreshSucceeded(
+            at=at(minutes), wall=0.0, profile="alice", access_expires_at=at(minutes + ttl_minutes)
+        )
+    )
 
 
 def test_refreshed_before_expiry_passes_when_each_used_token_was_replaced_in_time() -> None:
@@ -176,10 +198,12 @@ def test_access_ttl_everywhere_fails_without_any_token() -> None:
 def test_signed_out_only_after_idle_fails_on_an_idle_sign_out_too_soon() -> None:
     recorder = Recorder()
     chat_at(recorder, 30)
-    recorder.emit(RequestSent(at=at(50), wall=0.0, profile="alice", method="POST",
-                              path=checks.REFRESH_PATH))  # a refresh is not activity
-    recorder.emit(RedirectToLogin(at=at(75), wall=0.0, profile="alice",
-                                  reason="session_idle", message="idle"))
+    recorder.emit(
+        RequestSent(at=at(50), wall=0.0, profile="alice", method="POST", path=checks.REFRESH_PATH)
+    )  # a refresh is not activity
+    recorder.emit(
+        RedirectToLogin(at=at(75), wall=0.0, profile="alice", reason="session_idle", message="idle")
+    )
     checks.signed_out_only_after_idle(recorder, 600)
     with pytest.raises(checks.CheckFailed, match="less than 3600 s"):
         checks.signed_out_only_after_idle(recorder, 3600)

@@ -128,7 +128,6 @@ def test_run_is_callable_from_python_and_returns_the_results(pytester: pytest.Py
     assert outcome.index_html is not None and outcome.index_html.is_file()
 
 
-
 def test_run_against_a_base_url_from_a_project_with_warnings_as_errors(tmp_path: Path) -> None:
     """The real command line in its own process: checking the URL loads httpx (and anyio)
     before pytest starts, which must not trip the project's `filterwarnings = error`."""
@@ -136,9 +135,23 @@ def test_run_against_a_base_url_from_a_project_with_warnings_as_errors(tmp_path:
     make_scenarios(tmp_path, browser=None)
     with AppServer(access_log=False) as server:
         result = subprocess.run(
-            [sys.executable, "-m", "harness", "run", "--suite", "api", "--base-url",
-             server.base_url, "--report-dir", "out"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+            [
+                sys.executable,
+                "-m",
+                "harness",
+                "run",
+                "--suite",
+                "api",
+                "--base-url",
+                server.base_url,
+                "--report-dir",
+                "out",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "Traceback" not in result.stderr

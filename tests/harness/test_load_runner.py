@@ -16,8 +16,9 @@ CSV_HEADER = (
 
 
 def test_locust_command_runs_locust_in_its_own_interpreter_with_the_storm_users() -> None:
-    command = locust_command(StormConfig(users=7, seconds=3, tabs=4), "http://127.0.0.1:9",
-                             Path("/tmp/x/locust"))
+    command = locust_command(
+        StormConfig(users=7, seconds=3, tabs=4), "http://127.0.0.1:9", Path("/tmp/x/locust")
+    )
     assert command[:3] == [sys.executable, "-m", "locust"]
     assert command[command.index("-f") + 1] == str(LOCUSTFILE)
     assert command[command.index("-u") + 1] == "7"

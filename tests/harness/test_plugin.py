@@ -90,9 +90,15 @@ def test_report_records_outcomes_ac_and_events(suite: pytest.Pytester) -> None:
     doc = report_of(suite.path / "reports")
     assert doc["summary"] == {"passed": 1, "failed": 1, "skipped": 1, "total": 3}
     statuses = {ac: row["status"] for ac, row in doc["acceptance_criteria"].items()}
-    assert statuses == {"AC1": "passed", "AC2": "not_covered", "AC3": "passed",
-                        "AC4": "failed", "AC5": "not_covered", "AC6": "not_covered",
-                        "AC7": "not_covered"}
+    assert statuses == {
+        "AC1": "passed",
+        "AC2": "not_covered",
+        "AC3": "passed",
+        "AC4": "failed",
+        "AC5": "not_covered",
+        "AC6": "not_covered",
+        "AC7": "not_covered",
+    }
     assert doc["scenarios"]["Refresh token expired"]["status"] == "failed"
     failed = next(t for t in doc["tests"] if t["status"] == "failed")
     assert failed["failure"]["message"] == "AssertionError: alice was sent to the login page"
@@ -106,8 +112,12 @@ def test_ac_and_scenario_ids_reach_junit_properties(suite: pytest.Pytester) -> N
     root = ET.parse(suite.path / "reports" / "latest" / "junit.xml").getroot()
     case = next(c for c in root.iter("testcase") if c.get("name") == "test_active")
     props = [(p.get("name"), p.get("value")) for p in case.iter("property")]
-    assert props == [("ac", "AC1"), ("ac", "AC3"),
-                     ("scenario", "User active, access token expires"), ("suite", "api")]
+    assert props == [
+        ("ac", "AC1"),
+        ("ac", "AC3"),
+        ("scenario", "User active, access token expires"),
+        ("suite", "api"),
+    ]
 
 
 def test_report_html_shows_matrix_and_timeline(suite: pytest.Pytester) -> None:

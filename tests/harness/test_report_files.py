@@ -17,20 +17,47 @@ T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 def sample_run(tmp_path: Path) -> RunResult:
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"\x89PNG fake")
-    ok = TestResult("scenarios/api/test_a.py::test_ok", "api", ac=["AC1", "AC2"],
-                    scenarios=["User active, access token expires"], duration_s=0.25)
+    ok = TestResult(
+        "scenarios/api/test_a.py::test_ok",
+        "api",
+        ac=["AC1", "AC2"],
+        scenarios=["User active, access token expires"],
+        duration_s=0.25,
+    )
     ok.events = [
-        LoggedIn(at=T0, wall=0.0, profile="alice", tab="tab1",
-                 access_expires_at=T0 + timedelta(minutes=30),
-                 session_expires_at=T0 + timedelta(days=30)),
-        RequestSent(at=T0 + timedelta(minutes=45), wall=0.1, profile="alice", tab="tab1",
-                    method="POST", path="/api/chat"),
-        Artifact(at=T0 + timedelta(minutes=45), wall=0.2, profile="alice", tab="tab1",
-                 path=str(shot), label="after refresh"),
+        LoggedIn(
+            at=T0,
+            wall=0.0,
+            profile="alice",
+            tab="tab1",
+            access_expires_at=T0 + timedelta(minutes=30),
+            session_expires_at=T0 + timedelta(days=30),
+        ),
+        RequestSent(
+            at=T0 + timedelta(minutes=45),
+            wall=0.1,
+            profile="alice",
+            tab="tab1",
+            method="POST",
+            path="/api/chat",
+        ),
+        Artifact(
+            at=T0 + timedelta(minutes=45),
+            wall=0.2,
+            profile="alice",
+            tab="tab1",
+            path=str(shot),
+            label="after refresh",
+        ),
     ]
-    bad = TestResult("scenarios/browser/test_b.py::test_<bad>", "browser", status="failed",
-                     ac=["AC4"], scenarios=["Refresh token expired"],
-                     failure=Failure("call", "AssertionError: no redirect", "long text"))
+    bad = TestResult(
+        "scenarios/browser/test_b.py::test_<bad>",
+        "browser",
+        status="failed",
+        ac=["AC4"],
+        scenarios=["Refresh token expired"],
+        failure=Failure("call", "AssertionError: no redirect", "long text"),
+    )
     return RunResult("20260105T090000Z", T0, wall_s=1.5, tests=[ok, bad])
 
 
@@ -51,8 +78,11 @@ def test_results_json_follows_the_documented_schema(tmp_path: Path) -> None:
     assert doc["scenarios"]["Multiple tabs open"]["status"] == "not_covered"
     first = doc["tests"][0]
     assert {k: first[k] for k in ("id", "suite", "status", "ac", "virtual_span_s")} == {
-        "id": "scenarios/api/test_a.py::test_ok", "suite": "api", "status": "passed",
-        "ac": ["AC1", "AC2"], "virtual_span_s": 2700.0,
+        "id": "scenarios/api/test_a.py::test_ok",
+        "suite": "api",
+        "status": "passed",
+        "ac": ["AC1", "AC2"],
+        "virtual_span_s": 2700.0,
     }
     assert doc["tests"][1]["failure"]["message"] == "AssertionError: no redirect"
 
@@ -116,13 +146,17 @@ def test_run_ids_sort_by_time_and_never_collide(tmp_path: Path) -> None:
 def test_a_load_suite_shows_a_dash_where_it_has_no_test_but_browser_shows_not_covered() -> None:
     from harness.report.html import render_html
 
-    run = RunResult("20260105T090000Z", T0, tests=[
-        TestResult("a.py::t", "api", status="passed", ac=["AC1", "AC2"]),
-        TestResult("l.py::t", "load", status="passed", ac=["AC1"]),
-    ])
+    run = RunResult(
+        "20260105T090000Z",
+        T0,
+        tests=[
+            TestResult("a.py::t", "api", status="passed", ac=["AC1", "AC2"]),
+            TestResult("l.py::t", "load", status="passed", ac=["AC1"]),
+        ],
+    )
     html = render_html(run)
-    ac2_row = html[html.index(">AC2<"):html.index(">AC3<")]
+    ac2_row = html[html.index(">AC2<") : html.index(">AC3<")]
     assert 'class="muted no-test"' in ac2_row  # load: no test for AC2
     assert "not covered" in ac2_row  # browser: expected to cover every row
-    ac1_row = html[html.index(">AC1<"):html.index(">AC2<")]
+    ac1_row = html[html.index(">AC1<") : html.index(">AC2<")]
     assert "no-test" not in ac1_row

@@ -17,8 +17,14 @@ from harness.story import ACCEPTANCE_CRITERIA, SCENARIO_TABLE
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
-def result(test_id: str, status: str, *, suite: str = "api", ac: list[str] | None = None,
-           scenarios: list[str] | None = None) -> TestResult:
+def result(
+    test_id: str,
+    status: str,
+    *,
+    suite: str = "api",
+    ac: list[str] | None = None,
+    scenarios: list[str] | None = None,
+) -> TestResult:
     return TestResult(test_id, suite, status=status, ac=ac or [], scenarios=scenarios or [])
 
 
@@ -36,10 +42,14 @@ def test_combine_with_a_pass_and_skips_is_passed() -> None:
 
 
 def test_acceptance_criteria_lists_every_ac_with_status_per_suite() -> None:
-    run = RunResult("r", T0, tests=[
-        result("a", PASSED, ac=["AC1"]),
-        result("b", FAILED, suite="browser", ac=["AC1", "AC2"]),
-    ])
+    run = RunResult(
+        "r",
+        T0,
+        tests=[
+            result("a", PASSED, ac=["AC1"]),
+            result("b", FAILED, suite="browser", ac=["AC1", "AC2"]),
+        ],
+    )
     rows = run.acceptance_criteria()
     assert list(rows) == list(ACCEPTANCE_CRITERIA)
     assert rows["AC1"].status == FAILED
@@ -49,9 +59,13 @@ def test_acceptance_criteria_lists_every_ac_with_status_per_suite() -> None:
 
 
 def test_scenario_rows_keep_the_story_table_first_then_other_names() -> None:
-    run = RunResult("r", T0, tests=[
-        result("a", PASSED, scenarios=["Multiple tabs open", "10 tabs hit expiry at once"]),
-    ])
+    run = RunResult(
+        "r",
+        T0,
+        tests=[
+            result("a", PASSED, scenarios=["Multiple tabs open", "10 tabs hit expiry at once"]),
+        ],
+    )
     rows = run.scenario_rows()
     assert list(rows) == [*SCENARIO_TABLE, "10 tabs hit expiry at once"]
     assert rows["Multiple tabs open"].status == PASSED
@@ -59,8 +73,7 @@ def test_scenario_rows_keep_the_story_table_first_then_other_names() -> None:
 
 
 def test_summary_counts_statuses_and_ok_is_false_on_a_failure() -> None:
-    run = RunResult("r", T0, tests=[result("a", PASSED), result("b", SKIPPED),
-                                    result("c", FAILED)])
+    run = RunResult("r", T0, tests=[result("a", PASSED), result("b", SKIPPED), result("c", FAILED)])
     assert run.summary() == {"passed": 1, "failed": 1, "skipped": 1, "total": 3}
     assert not run.ok
     assert RunResult("r", T0, tests=[result("a", PASSED)]).ok
@@ -68,8 +81,10 @@ def test_summary_counts_statuses_and_ok_is_false_on_a_failure() -> None:
 
 def test_virtual_span_is_first_to_last_event() -> None:
     test = result("a", PASSED)
-    test.events = [RequestSent(at=T0 + timedelta(minutes=m), wall=0.0, method="GET", path="/")
-                   for m in (5, 0, 90)]
+    test.events = [
+        RequestSent(at=T0 + timedelta(minutes=m), wall=0.0, method="GET", path="/")
+        for m in (5, 0, 90)
+    ]
     assert test.virtual_span_s == 90 * 60
     assert test.virtual_start == T0
     assert result("b", PASSED).virtual_span_s == 0.0

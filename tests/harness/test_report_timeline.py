@@ -25,8 +25,14 @@ def at(minutes: float) -> datetime:
 
 
 def login(minutes: float, tab: str = "tab1", ttl: float = 30) -> LoggedIn:
-    return LoggedIn(at=at(minutes), wall=0.0, profile="alice", tab=tab,
-                    access_expires_at=at(minutes + ttl), session_expires_at=at(minutes + 10_000))
+    return LoggedIn(
+        at=at(minutes),
+        wall=0.0,
+        profile="alice",
+        tab=tab,
+        access_expires_at=at(minutes + ttl),
+        session_expires_at=at(minutes + 10_000),
+    )
 
 
 def test_format_offset_is_compact_and_truncates_to_units() -> None:
@@ -64,10 +70,17 @@ def test_timeline_draws_a_lane_per_tab_and_a_bar_per_token() -> None:
     events: list[Event] = [
         login(0),
         TokenAdopted(at=at(1), wall=0.0, profile="alice", tab="tab2", access_expires_at=at(30)),
-        RefreshSucceeded(at=at(26), wall=0.0, profile="alice", tab="tab1",
-                         access_expires_at=at(56)),
-        Unauthorized(at=at(40), wall=0.0, profile="alice", tab="tab2", path="/api/chat",
-                     error="token_expired"),
+        RefreshSucceeded(
+            at=at(26), wall=0.0, profile="alice", tab="tab1", access_expires_at=at(56)
+        ),
+        Unauthorized(
+            at=at(40),
+            wall=0.0,
+            profile="alice",
+            tab="tab2",
+            path="/api/chat",
+            error="token_expired",
+        ),
     ]
     svg = str(render_timeline(events))
     assert ">alice · tab1</text>" in svg and ">alice · tab2</text>" in svg
@@ -80,8 +93,10 @@ def test_timeline_ends_a_token_bar_at_the_redirect() -> None:
     events: list[Event] = [
         login(0),
         RedirectToLogin(at=at(10), wall=0.0, profile="alice", tab="tab1", reason="x", message="m"),
-        *(RequestSent(at=at(m), wall=0.0, profile="bob", tab="tab1", method="GET", path="/")
-          for m in range(0, 31, 5)),
+        *(
+            RequestSent(at=at(m), wall=0.0, profile="bob", tab="tab1", method="GET", path="/")
+            for m in range(0, 31, 5)
+        ),
     ]
     svg = str(render_timeline(events))
     [width] = [float(w) for w in re.findall(r'width="([\d.]+)" height="12"', svg)]
@@ -91,8 +106,14 @@ def test_timeline_ends_a_token_bar_at_the_redirect() -> None:
 
 def test_timeline_escapes_names_and_marks_large_clock_jumps() -> None:
     events: list[Event] = [
-        LoggedIn(at=at(0), wall=0.0, profile="<script>", tab="t", access_expires_at=at(30),
-                 session_expires_at=at(999)),
+        LoggedIn(
+            at=at(0),
+            wall=0.0,
+            profile="<script>",
+            tab="t",
+            access_expires_at=at(30),
+            session_expires_at=at(999),
+        ),
         ClockAdvanced(at=at(60 * 24), wall=0.0, source="clock", seconds=86400, mode="fast_forward"),
     ]
     svg = str(render_timeline(events))
@@ -107,11 +128,26 @@ def test_timeline_without_events_is_none() -> None:
 def test_timeline_of_a_week_of_requests_stays_small() -> None:
     events: list[Event] = [login(0)]
     for minute in range(7 * 24 * 60):
-        events.append(RequestSent(at=at(minute), wall=0.0, profile="alice", tab="tab1",
-                                  method="GET", path="/api/auth/session"))
+        events.append(
+            RequestSent(
+                at=at(minute),
+                wall=0.0,
+                profile="alice",
+                tab="tab1",
+                method="GET",
+                path="/api/auth/session",
+            )
+        )
         if minute % 25 == 24:
-            events.append(RefreshSucceeded(at=at(minute), wall=0.0, profile="alice", tab="tab1",
-                                           access_expires_at=at(minute + 30)))
+            events.append(
+                RefreshSucceeded(
+                    at=at(minute),
+                    wall=0.0,
+                    profile="alice",
+                    tab="tab1",
+                    access_expires_at=at(minute + 30),
+                )
+            )
     svg = str(render_timeline(events))
     # one glyph per kind and pixel column: far fewer than 10,080 request ticks
     assert svg.count('class="m-request stroke"') < 1000

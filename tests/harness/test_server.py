@@ -68,8 +68,7 @@ def test_app_server_exit_kills_the_process_and_frees_the_port() -> None:
 
 def test_app_server_without_test_clock_hides_the_clock_endpoint() -> None:
     with AppServer(ENV, test_clock=False) as running:
-        response = httpx.post(running.base_url + "/__harness__/clock",
-                              json={"advance_seconds": 60})
+        response = httpx.post(running.base_url + "/__harness__/clock", json={"advance_seconds": 60})
     assert (response.status_code, response.json()["error"]) == (404, "not_found")
 
 
