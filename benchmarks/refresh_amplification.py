@@ -19,11 +19,12 @@ from datetime import timedelta
 
 from harness._realtime import wall_seconds
 from harness.browser import BrowserProfile, BrowserSession
-from harness.checks import REFRESH_PATH
 from harness.clock import RemoteServerClock, VirtualClock
 from harness.events import Recorder, RedirectToLogin, RequestSent
 from harness.server import AppServer
-from harness.users import DEMO_USERS
+from harness.target import load_profile
+
+REFERENCE = load_profile("reference-app")
 
 # A short token keeps the run quick; the ratio does not depend on the TTL.
 ACCESS_TTL_S, THRESHOLD_S = 300, 60
@@ -53,7 +54,7 @@ def renewals(recorder: Recorder, profile: str) -> int:
     times = sorted(
         e.at
         for e in recorder.of_kind(RequestSent)
-        if isinstance(e, RequestSent) and e.path == REFRESH_PATH and e.profile == profile
+        if e.purpose == "refresh" and e.profile == profile
     )
     return sum(1 for i, at in enumerate(times) if i == 0 or at - times[i - 1] > BURST_GAP)
 
@@ -61,7 +62,8 @@ def renewals(recorder: Recorder, profile: str) -> int:
 async def open_profile(session: BrowserSession, user: str, tabs: int) -> BrowserProfile:
     profile = await session.new_profile(user)
     first = await profile.new_tab("/login")
-    await first.login(DEMO_USERS[user].email, DEMO_USERS[user].password)
+    account = REFERENCE.user(user)
+    await first.login(account.identifier, account.secret())
     await asyncio.gather(*(profile.new_tab("/") for _ in range(tabs - 1)))
     return profile
 
@@ -80,7 +82,7 @@ async def one_minute(clock: VirtualClock, profiles: list[BrowserProfile], minute
 
 
 async def measure(profiles: int, tabs: int, lifetimes: int, regressions: str = "") -> Result:
-    users = list(DEMO_USERS)[:profiles]
+    users = [u.name for u in REFERENCE.users][:profiles]
     # A token lives at most ACCESS_TTL_S: this many minutes always holds enough renewals.
     budget = 2 + lifetimes * ACCESS_TTL_S // 60
     recorder = Recorder()
@@ -107,7 +109,7 @@ async def measure(profiles: int, tabs: int, lifetimes: int, regressions: str = "
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profiles", type=int, default=2, help=f"1..{len(DEMO_USERS)}")
+    parser.add_argument("--profiles", type=int, default=2, help=f"1..{len(REFERENCE.users)}")
     parser.add_argument("--tabs", type=int, default=5, help="tabs per profile")
     parser.add_argument("--lifetimes", type=int, default=3, help="access-token lifetimes")
     parser.add_argument(
@@ -117,9 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         help="REFAPP_REGRESSIONS for a contrast run, e.g. per_tab_lock",
     )
     args = parser.parse_args(argv)
-    if not 1 <= args.profiles <= len(DEMO_USERS) or args.tabs < 1 or args.lifetimes < 1:
+    if not 1 <= args.profiles <= len(REFERENCE.users) or args.tabs < 1 or args.lifetimes < 1:
         print(
-            f"error: --profiles must be 1..{len(DEMO_USERS)}; --tabs and --lifetimes at least 1",
+            f"error: --profiles must be 1..{len(REFERENCE.users)}; "
+            "--tabs and --lifetimes at least 1",
             file=sys.stderr,
         )
         return 2

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from harness.events import (
     BannerShown,
+    E,
     Event,
     IdleLogout,
     LoggedIn,
@@ -25,9 +26,8 @@ from harness.events import (
     WarningShown,
 )
 
-REFRESH_PATH = "/api/auth/refresh"
-# Calls the server does not count as user activity (docs/api.md, "Activity").
-NOT_ACTIVITY = frozenset({REFRESH_PATH, "/api/auth/config", "/api/auth/logout"})
+# Requests that are session plumbing, not user activity, by their purpose in the profile.
+NOT_ACTIVITY = frozenset({"login", "refresh", "logout", "logout_all", "config"})
 # Tokens carry whole seconds (`exp`, `iat`); the response times may keep their fraction.
 TTL_TOLERANCE_S = 1.0
 
@@ -48,7 +48,7 @@ def _describe(events: Iterable[Event]) -> str:
     )
 
 
-def _select(recorder: Recorder, kind: type[Event], profile: str | None) -> list[Event]:
+def _select(recorder: Recorder, kind: type[E], profile: str | None) -> list[E]:
     return [e for e in recorder.of_kind(kind) if profile is None or e.profile == profile]
 
 
@@ -63,9 +63,7 @@ def redirected_to_login(
     recorder: Recorder, *, reason: str | None = None, profile: str | None = None
 ) -> RedirectToLogin:
     """AC4: the user was sent to login, with a message, for the expected reason."""
-    redirects = [
-        e for e in _select(recorder, RedirectToLogin, profile) if isinstance(e, RedirectToLogin)
-    ]
+    redirects = _select(recorder, RedirectToLogin, profile)
     if not redirects:
         raise CheckFailed("expected a redirect to login, saw none")
     first = redirects[0]
@@ -78,11 +76,7 @@ def redirected_to_login(
 
 def refresh_requests(recorder: Recorder) -> Counter[str]:
     """Refresh requests sent, per profile."""
-    return Counter(
-        e.profile
-        for e in recorder.of_kind(RequestSent)
-        if isinstance(e, RequestSent) and e.path == REFRESH_PATH
-    )
+    return Counter(e.profile for e in recorder.of_kind(RequestSent) if e.purpose == "refresh")
 
 
 def refreshes_per_profile(recorder: Recorder, expected: int, *, profile: str | None = None) -> None:
@@ -102,22 +96,14 @@ def no_unauthorized(recorder: Recorder, *, profile: str | None = None) -> None:
 
 
 def no_fatal_refresh_failure(recorder: Recorder, *, profile: str | None = None) -> None:
-    fatal = [
-        e
-        for e in _select(recorder, RefreshFailed, profile)
-        if isinstance(e, RefreshFailed) and e.fatal
-    ]
+    fatal = [e for e in _select(recorder, RefreshFailed, profile) if e.fatal]
     if fatal:
         raise CheckFailed(f"fatal refresh failure: {_describe(fatal)}")
 
 
 def warning_shown_before(recorder: Recorder, warning: str, *, profile: str | None = None) -> None:
     """AC7: a warning of this kind came before the sign-out it announces."""
-    warnings = [
-        e
-        for e in _select(recorder, WarningShown, profile)
-        if isinstance(e, WarningShown) and e.warning == warning
-    ]
+    warnings = [e for e in _select(recorder, WarningShown, profile) if e.warning == warning]
     ends = _select(recorder, RedirectToLogin, profile) + _select(recorder, IdleLogout, profile)
     if not warnings:
         raise CheckFailed(f"no {warning!r} warning was shown")
@@ -146,6 +132,8 @@ def refreshed_before_expiry(recorder: Recorder, *, profile: str | None = None) -
     late: list[Event] = []
     for token in _issued(recorder, profile):
         expires = token.access_expires_at
+        if expires is None:
+            continue  # the app never told when this token expires: nothing to judge
         if token.profile not in last_request or last_request[token.profile] < expires:
             continue  # nobody used the app after this token expired
         times = refreshes[token.profile]  # in time order
@@ -181,10 +169,14 @@ def access_ttl_everywhere(
     issued = _issued(recorder, profile)
     if not issued:
         raise CheckFailed("no access token was issued")
+    unknown = [e for e in issued if e.access_expires_at is None]
+    if unknown:
+        raise CheckFailed(f"the app did not tell when these tokens expire: {_describe(unknown)}")
     wrong = [
         e
         for e in issued
-        if abs((e.access_expires_at - e.at).total_seconds() - ttl_seconds) > TTL_TOLERANCE_S
+        if e.access_expires_at is not None
+        and abs((e.access_expires_at - e.at).total_seconds() - ttl_seconds) > TTL_TOLERANCE_S
     ]
     if wrong:
         raise CheckFailed(
@@ -201,7 +193,7 @@ def signed_out_only_after_idle(
     for e in recorder:
         if profile not in (None, e.profile):
             continue
-        if isinstance(e, RequestSent) and e.path not in NOT_ACTIVITY:
+        if isinstance(e, RequestSent) and e.purpose not in NOT_ACTIVITY:
             last_call[e.profile] = e.at
         elif isinstance(e, RedirectToLogin) and e.reason == "session_idle":
             last = last_call.get(e.profile)

@@ -8,37 +8,13 @@ from types import TracebackType
 from typing import Any, Literal, Protocol
 
 import httpx
-from freezegun import api as _freezegun_api
 from freezegun import freeze_time
 
+from harness._realtime import real, wall_now
 from harness.events import ClockAdvanced, Recorder
 
 Mode = Literal["run_for", "fast_forward"]
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-
-def real(when: datetime) -> datetime:
-    """`when` as a plain aware datetime in UTC.
-
-    Under a freeze, `datetime` names in loaded modules are freezegun's FakeDatetime, whose
-    arithmetic is pure Python and ~10x slower; the harness keeps its own times real.
-    """
-    if when.tzinfo is None:
-        raise ValueError(f"the virtual clock needs aware datetimes (e.g. tzinfo=UTC), got {when}")
-    # Looked up on freezegun's module each time: a freeze patches every other module's copy.
-    real_datetime = _freezegun_api.real_datetime
-    if type(when) is not real_datetime:
-        when = real_datetime(
-            when.year,
-            when.month,
-            when.day,
-            when.hour,
-            when.minute,
-            when.second,
-            when.microsecond,
-            tzinfo=when.tzinfo,
-        )
-    return when.astimezone(UTC)
 
 
 # A participant that stays due at the same instant after being told the time would spin forever.
@@ -60,8 +36,18 @@ class ServerClock(Protocol):
         """Bring the server to the last time set, if that was deferred."""
 
 
+CLOCK_PATH = "/__harness__/clock"
+
+
+class ClockUnavailable(RuntimeError):
+    """The app's time cannot be moved this far (no test clock, or real time only).
+
+    The pytest plugin reports a test that hits this as "not applicable", not as failed.
+    """
+
+
 class RemoteServerClock:
-    """The test clock of a reference app in another process (`POST /__harness__/clock`).
+    """The test clock of an app in another process (docs/test-clock.md, `POST` to `url`).
 
     `lazy=True` defers each move until `sync()`, which the simulated tabs call before every
     request: a server nobody talks to need not follow each timer step (a week of steps costs
@@ -70,9 +56,15 @@ class RemoteServerClock:
     """
 
     def __init__(
-        self, base_url: str, *, client: httpx.AsyncClient | None = None, lazy: bool = False
+        self,
+        base_url: str,
+        *,
+        client: httpx.AsyncClient | None = None,
+        lazy: bool = False,
+        url: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.url = url or self.base_url + CLOCK_PATH
         self.lazy = lazy
         self._client = client or httpx.AsyncClient(timeout=10.0)
         self._pending: datetime | None = None
@@ -90,17 +82,28 @@ class RemoteServerClock:
             await self._post(pending)
 
     async def _post(self, now: datetime) -> None:
-        response = await self._client.post(
-            f"{self.base_url}/__harness__/clock", json={"set": now.isoformat()}
-        )
+        response = await self._client.post(self.url, json={"set": now.isoformat()})
         if response.status_code != 200:
             raise RuntimeError(
-                f"the server test clock at {self.base_url} answered {response.status_code}: "
-                f"{response.text[:200]} (is REFAPP_TEST_CLOCK=1 set?)"
+                f"the test clock at {self.url} answered {response.status_code}: "
+                f"{response.text[:200]} (is the app's test clock enabled?)"
             )
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+class FixedServerClock:
+    """A server whose time the harness cannot move (profile `clock.mode = "none"`)."""
+
+    async def set(self, now: datetime) -> None:
+        raise ClockUnavailable(
+            "needs a clock: the target's time cannot be moved (clock.mode = none); give the "
+            "app a test clock (docs/test-clock.md) or use clock.mode = real with short TTLs"
+        )
+
+    async def sync(self) -> None:
+        return None
 
 
 class VirtualClock:
@@ -226,3 +229,48 @@ class VirtualClock:
         elif participants:
             # Concurrently, like the timers of several browser tabs: their fetches overlap.
             await asyncio.gather(*(p.clock_moved(self._now, mode) for p in participants))
+
+
+# A real-time run waits at most this long for one move, unless told otherwise.
+DEFAULT_MAX_REAL_WAIT_S = 900.0
+
+
+class RealTimeClock(VirtualClock):
+    """Time that can only be waited for: an app whose clock the harness cannot move.
+
+    Used for profiles with `clock.mode = "real"` (the app started with short TTLs). Moving
+    the clock sleeps in real time while the tabs' timers fire when due; a move longer than
+    `max_wait_seconds` raises ClockUnavailable (the scenario is not applicable at these TTLs).
+    """
+
+    def __init__(
+        self, *, recorder: Recorder | None = None, max_wait_seconds: float = DEFAULT_MAX_REAL_WAIT_S
+    ) -> None:
+        super().__init__(wall_now(), recorder=recorder)
+        self.max_wait_seconds = max_wait_seconds
+
+    def start(self) -> VirtualClock:
+        return self  # nothing to freeze: the app and this process share real time
+
+    def now(self) -> datetime:
+        return max(self._now, wall_now())
+
+    async def move_to(self, when: datetime, *, mode: Mode = "run_for") -> None:
+        wait = (real(when) - self.now()).total_seconds()
+        if wait > self.max_wait_seconds:
+            raise ClockUnavailable(
+                f"needs {wait:,.0f} s of real time (clock.mode = real allows "
+                f"{self.max_wait_seconds:,.0f} s per move): start the app with shorter TTLs"
+            )
+        self._now = self.now()
+        await super().move_to(max(real(when), self._now), mode="run_for")
+
+    async def _step(self, when: datetime, mode: str) -> None:
+        delay = (when - wall_now()).total_seconds()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await super()._step(when, mode)
+
+
+def realtime_clock(recorder: Recorder | None = None) -> RealTimeClock:
+    return RealTimeClock(recorder=recorder)

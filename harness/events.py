@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from harness._realtime import wall_seconds
 
@@ -35,9 +35,12 @@ class Event:
 
 @dataclass(frozen=True, kw_only=True)
 class RequestSent(Event):
+    """`purpose` names the profile's request (login, refresh, probe...) or "api" for others."""
+
     kind: ClassVar[str] = "request"
     method: str
     path: str
+    purpose: str = "api"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,7 +49,8 @@ class ResponseReceived(Event):
     method: str
     path: str
     status: int
-    error: str | None = None
+    purpose: str = "api"
+    error: str | None = None  # the harness's reason for a refusal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,8 +65,8 @@ class Unauthorized(Event):
 @dataclass(frozen=True, kw_only=True)
 class LoggedIn(Event):
     kind: ClassVar[str] = "logged_in"
-    access_expires_at: datetime
-    session_expires_at: datetime
+    access_expires_at: datetime | None  # None: the app does not say (an opaque token)
+    session_expires_at: datetime | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,7 +78,7 @@ class RefreshStarted(Event):
 @dataclass(frozen=True, kw_only=True)
 class RefreshSucceeded(Event):
     kind: ClassVar[str] = "refresh_succeeded"
-    access_expires_at: datetime
+    access_expires_at: datetime | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,7 +103,7 @@ class TokenAdopted(Event):
     """A tab took a token another tab of its profile had just refreshed."""
 
     kind: ClassVar[str] = "token_adopted"
-    access_expires_at: datetime
+    access_expires_at: datetime | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,13 +206,15 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 
+E = TypeVar("E", bound=Event)
+
+
 @dataclass
 class Recorder:
-    """Collects the events of one test or run; thread-safe, listeners see every event."""
+    """Collects the events of one test or run; thread-safe."""
 
     events: list[Event] = field(default_factory=list)
     started: float = field(default_factory=wall_seconds)
-    _listeners: list[Callable[[Event], None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wall(self) -> float:
@@ -218,18 +224,13 @@ class Recorder:
     def emit(self, event: Event) -> Event:
         with self._lock:
             self.events.append(event)
-        for listener in self._listeners:
-            listener(event)
         return event
 
-    def subscribe(self, listener: Callable[[Event], None]) -> None:
-        self._listeners.append(listener)
+    def of_kind(self, kind: type[E]) -> list[E]:
+        """Every event of this type, in order."""
+        return [e for e in self.events if isinstance(e, kind)]
 
-    def of_kind(self, kind: type[Event] | str) -> list[Event]:
-        name = kind if isinstance(kind, str) else kind.kind
-        return [e for e in self.events if e.kind == name]
-
-    def count(self, kind: type[Event] | str, *, profile: str | None = None) -> int:
+    def count(self, kind: type[Event], *, profile: str | None = None) -> int:
         return sum(1 for e in self.of_kind(kind) if profile is None or e.profile == profile)
 
     def __iter__(self) -> Iterator[Event]:

@@ -1,14 +1,14 @@
 """Fixtures of the session-harness pytest plugin: the app under test, its clock and its users.
 
-Client and app modules are imported inside the fixtures, so loading the plugin (which every
-pytest run in the project does) stays cheap and never depends on them.
+The app comes from a target profile (`--target FILE`, ini `harness_target`, default the
+bundled reference app). Client and app modules are imported inside the fixtures, so loading
+the plugin stays cheap and never depends on them.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
@@ -16,29 +16,18 @@ from harness.events import Recorder
 from harness.report.collector import RECORDER_KEY
 
 if TYPE_CHECKING:
-    from harness.client import ClientOptions, Target
+    from harness.app import AppUnderTest
+    from harness.client import ClientOptions, Profile, Target
     from harness.clock import VirtualClock
-    from harness.users import UserProfile
+    from harness.target import TargetProfile
 
-# Logins in a test need not resist offline cracking: the cheapest argon2 keeps suites fast.
-FAST_PASSWORD_HASHING: dict[str, Any] = {
-    "password_hash_memory_kib": 8,
-    "password_hash_time_cost": 1,
-}
+DEFAULT_TARGET = "reference-app"
+NOT_APPLICABLE = "not applicable: "
 
 
-@dataclass(frozen=True)
-class RefApp:
-    """The server under test: the embedded app (`app`) or one in another process (`base_url`)."""
-
-    app: Any = None
-    base_url: str | None = None
-    settings: Any = None  # reference_app.Settings of the embedded app; None for a remote one
-    overrides: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def remote(self) -> bool:
-        return self.base_url is not None
+def not_applicable(why: str) -> None:
+    """Skip with the reason reports count as "not applicable", never as passed."""
+    pytest.skip(NOT_APPLICABLE + why)
 
 
 def marker_overrides(item: pytest.Item) -> dict[str, Any]:
@@ -51,9 +40,27 @@ def marker_overrides(item: pytest.Item) -> dict[str, Any]:
     return merged
 
 
+def target_spec(config: pytest.Config) -> str:
+    """The target profile this run tests: --target, else the ini key, else the reference app."""
+    option: str | None = config.getoption("target", None)
+    ini = str(config.getini("harness_target") or "")
+    return option or ini or DEFAULT_TARGET
+
+
+@pytest.fixture(scope="session")
+def target_profile(request: pytest.FixtureRequest) -> TargetProfile:
+    """The app's session contract, read once per run."""
+    from harness.target import ProfileError, load_profile
+
+    try:
+        return load_profile(target_spec(request.config))
+    except ProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
 @pytest.fixture
 def harness_settings() -> dict[str, Any]:
-    """Settings overrides for the embedded app; override this fixture in a module or conftest."""
+    """Settings overrides for the app; override this fixture in a module or conftest."""
     return {}
 
 
@@ -66,76 +73,121 @@ def recorder(request: pytest.FixtureRequest) -> Recorder:
 
 
 @pytest.fixture
-def refapp(request: pytest.FixtureRequest, harness_settings: dict[str, Any]) -> RefApp:
+def refapp(
+    request: pytest.FixtureRequest, harness_settings: dict[str, Any], target_profile: TargetProfile
+) -> AppUnderTest:
+    """The app under test: the profile's ASGI app in this process, or a server at a URL.
+
+    `@pytest.mark.refapp(**settings)` starts it with other settings, which needs an app the
+    harness starts itself (its [server] has a settings_env_prefix).
+    """
+    from harness.app import AppUnderTest, in_process
+
     overrides = {**harness_settings, **marker_overrides(request.node)}
-    base_url: str | None = request.config.getoption("base_url")
-    if base_url:
+    base_url: str | None = request.config.getoption("base_url") or None
+    server = target_profile.server
+    if base_url is None and (server is None or server.asgi is None):
+        base_url = target_profile.base_url
+    if base_url is not None:
         if overrides:
             names = ", ".join(sorted(overrides))
-            pytest.skip(f"needs settings ({names}) that cannot apply to the server at {base_url}")
-        return RefApp(base_url=base_url.rstrip("/"))
-    from reference_app import Settings, create_app
-
-    settings = Settings(**{**FAST_PASSWORD_HASHING, **overrides})
-    return RefApp(app=create_app(settings), settings=settings, overrides=overrides)
+            not_applicable(f"needs settings ({names}) the harness cannot give {base_url}")
+        return AppUnderTest(target_profile, base_url=base_url.rstrip("/"))
+    if overrides and (server is None or server.settings_env_prefix is None):
+        not_applicable(f"needs settings ({', '.join(sorted(overrides))}): no settings_env_prefix")
+    return AppUnderTest(
+        target_profile, app=in_process(target_profile, overrides), overrides=overrides
+    )
 
 
 @pytest.fixture
-def target(refapp: RefApp) -> Target:
+def target(refapp: AppUnderTest) -> Target:
     from harness.client import Target
 
     if refapp.base_url is not None:
-        return Target.http(refapp.base_url)
-    return Target.in_process(refapp.app)
+        return Target.http(refapp.base_url, refapp.profile)
+    return Target.in_process(refapp.app, refapp.profile)
 
 
 @pytest.fixture
-async def clock(recorder: Recorder, refapp: RefApp) -> AsyncIterator[VirtualClock]:
-    """Virtual time for the test: one freeze in-process, plus the server's test clock if remote."""
-    from harness.clock import RemoteServerClock, VirtualClock
+async def clock(recorder: Recorder, refapp: AppUnderTest) -> AsyncIterator[VirtualClock]:
+    """Virtual time for the test: one freeze in-process, plus the server's clock if remote.
 
-    # Lazy: simulated tabs bring the server's time up to date before each request.
-    server = RemoteServerClock(refapp.base_url, lazy=True) if refapp.base_url else None
+    A remote app without a test clock gets a clock that refuses to move (the test is then
+    "not applicable: needs a clock"), unless its profile says the clock is `real`.
+    """
+    from harness.clock import FixedServerClock, RemoteServerClock, VirtualClock, realtime_clock
+
+    server: Any = None
+    mode = refapp.profile.clock.mode
+    if refapp.base_url is not None and mode == "real":
+        yield realtime_clock(recorder)
+        return
+    if refapp.base_url is not None and mode == "endpoint":
+        # Lazy: simulated tabs bring the server's time up to date before each request.
+        url = refapp.base_url + refapp.profile.clock.path
+        server = RemoteServerClock(refapp.base_url, lazy=True, url=url)
+    elif refapp.base_url is not None:
+        server = FixedServerClock()
     try:
         with VirtualClock(recorder=recorder, server=server) as virtual:
-            if server is not None:
-                await server.set(virtual.now())  # the remote app starts at the virtual start too
+            if isinstance(server, RemoteServerClock):
+                await server.set(virtual.now())  # the remote app starts at the virtual start
             yield virtual
     finally:
-        if server is not None:
+        if isinstance(server, RemoteServerClock):
             await server.aclose()
 
 
-ProfileFactory = Callable[..., Awaitable["UserProfile"]]
+class ProfileFactory(Protocol):
+    """`await profile()`: a browser profile of the target's first user; `profile(1)` the second,
+    `profile("bob")` the user of that name."""
+
+    async def __call__(
+        self,
+        user: str | int = 0,
+        *,
+        name: str | None = None,
+        options: ClientOptions | None = None,
+    ) -> Profile: ...
 
 
 @pytest.fixture
 async def profile(
     target: Target, clock: VirtualClock, recorder: Recorder
 ) -> AsyncIterator[ProfileFactory]:
-    """`await profile("alice", options=ClientOptions(...))`: a browser profile of a demo user.
+    """Browser profiles of the target's users, closed after the test."""
+    from harness.client import ClientOptions, Profile
 
-    The profile knows its user's password (`await p.login()`) and is closed after the test.
-    """
-    from harness.client import ClientOptions
-    from harness.users import UserProfile, demo_user
-
-    opened: list[UserProfile] = []
+    opened: list[Profile] = []
 
     async def make(
-        user: str = "alice", *, name: str | None = None, options: ClientOptions | None = None
-    ) -> UserProfile:
-        created = UserProfile(
-            demo_user(user),
+        user: str | int = 0, *, name: str | None = None, options: ClientOptions | None = None
+    ) -> Profile:
+        account = _user(target.profile, user)
+        created = Profile(
             target,
             clock,
             recorder,
-            name=name or user,
+            name=name or account.name,
+            user=account,
             options=options or ClientOptions(),
         )
         opened.append(created)
+        await created.ready()
         return created
 
     yield make
     for created in reversed(opened):
         await created.aclose()
+
+
+def _user(profile: TargetProfile, user: str | int) -> Any:
+    if isinstance(user, int):
+        if user >= len(profile.users):
+            not_applicable(f"needs {user + 1} users in the target profile")
+        return profile.users[user]
+    try:
+        return profile.user(user)
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None

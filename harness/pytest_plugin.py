@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 
 import freezegun
@@ -9,12 +10,14 @@ import pytest
 
 from harness._realtime import wall_now, wall_seconds
 from harness.fixtures import (
+    NOT_APPLICABLE,
     clock,
     harness_settings,
     profile,
     recorder,
     refapp,
     target,
+    target_profile,
 )
 from harness.report.collector import (
     REPORT_DIR_KEY,
@@ -27,7 +30,15 @@ from harness.report.model import RunResult
 from harness.report.writer import new_run_id, point_latest, write_report
 from harness.story import SUITE_CHOICES
 
-__all__ = ["clock", "harness_settings", "profile", "recorder", "refapp", "target"]
+__all__ = [
+    "clock",
+    "harness_settings",
+    "profile",
+    "recorder",
+    "refapp",
+    "target",
+    "target_profile",
+]
 
 MARKERS = (
     "ac(*ids): acceptance criteria of story 3.2 this test proves (AC1..AC7)",
@@ -35,6 +46,8 @@ MARKERS = (
     "refapp(**overrides): reference app settings for this test (embedded app only)",
     "browser: drives a real browser (the browser suite)",
     "slow: takes more than a few seconds of wall time",
+    "needs(*capabilities): what the target must offer (clock, logout, stream, ...); "
+    "without it the test is reported not applicable",
 )
 _COLLECTOR = "session_harness_collector"
 _STARTED = pytest.StashKey[float]()
@@ -46,8 +59,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--base-url",
         default=None,
         metavar="URL",
-        help="run against a reference app in another process (test clock enabled)",
+        help="run against the target app already serving at URL (default: the profile's)",
     )
+    group.addoption(
+        "--target",
+        default=None,
+        metavar="FILE",
+        help="target profile of the app under test (default: the bundled reference-app)",
+    )
+    parser.addini("harness_target", "target profile of the app under test", default="")
     group.addoption(
         "--harness-report",
         default=None,
@@ -119,3 +139,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     directory = terminalreporter.config.stash.get(REPORT_DIR_KEY, None)
     if directory is not None:
         terminalreporter.write_line(f"session-harness report: {directory / 'index.html'}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """A target that cannot do what the test asks makes the test not applicable, not failed."""
+    from harness.client.errors import Unsupported
+    from harness.clock import ClockUnavailable
+
+    try:
+        return (yield)
+    except (ClockUnavailable, Unsupported) as exc:
+        pytest.skip(NOT_APPLICABLE + str(exc))

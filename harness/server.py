@@ -51,6 +51,9 @@ class AppServer:
         port: int | None = None,
         startup_timeout: float = 30.0,
         access_log: bool = True,
+        command: list[str] | None = None,
+        ready_path: str = READY_PATH,
+        cwd: Path | None = None,
     ) -> None:
         self.env = dict(env or {})
         self.app = app
@@ -60,6 +63,10 @@ class AppServer:
         self.port = port or free_port(host)
         self.startup_timeout = startup_timeout
         self.access_log = access_log
+        self.ready_path = ready_path
+        self.cwd = cwd
+        # Any server command; "{port}" and "{python}" are filled in (default: uvicorn `app`).
+        self._command = command
         self._process: subprocess.Popen[bytes] | None = None
         self._log_file: IO[bytes] | None = None
         self._final_log = ""
@@ -77,6 +84,9 @@ class AppServer:
         return self._process is not None and self._process.poll() is None
 
     def command(self) -> list[str]:
+        if self._command is not None:
+            fill = {"{port}": str(self.port), "{python}": sys.executable, "{host}": self.host}
+            return [_fill(part, fill) for part in self._command]
         cmd = [
             sys.executable,
             "-m",
@@ -111,6 +121,7 @@ class AppServer:
             stdin=subprocess.DEVNULL,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
+            cwd=self.cwd,
         )
         try:
             self._wait_ready()
@@ -121,17 +132,17 @@ class AppServer:
     def _wait_ready(self) -> None:
         # Real time: a test may start the server inside a freezegun block.
         deadline = wall_seconds() + self.startup_timeout
-        url = self.base_url + READY_PATH
+        url = self.base_url + self.ready_path
         with httpx.Client(timeout=2.0) as client:
             while wall_seconds() < deadline:
                 assert self._process is not None
                 if self._process.poll() is not None:
                     raise ServerStartError(
                         f"{self.app} exited with code {self._process.returncode} "
-                        f"before answering {READY_PATH}:\n{self.log_tail()}"
+                        f"before answering {self.ready_path}:\n{self.log_tail()}"
                     )
                 try:
-                    if client.get(url).status_code == 200:
+                    if client.get(url).status_code < 500:
                         return
                 except httpx.TransportError:
                     pass  # not listening yet
@@ -195,3 +206,9 @@ class AppServer:
         tb: TracebackType | None,
     ) -> None:
         await asyncio.to_thread(self.stop)
+
+
+def _fill(part: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        part = part.replace(key, value)
+    return part

@@ -133,7 +133,7 @@ class TabRecorder:
             self.refresh_requests += 1
             if self._on_refresh_request is not None:
                 self._on_refresh_request()
-            self.emit(RequestSent, method=request.method, path=path)
+            self.emit(RequestSent, method=request.method, path=path, purpose="refresh")
 
     async def _on_response(self, response: Response) -> None:
         path = urlsplit(response.url).path
@@ -143,6 +143,7 @@ class TabRecorder:
                 ResponseReceived,
                 method=response.request.method,
                 path=path,
+                purpose="refresh",
                 status=response.status,
                 error=error,
             )

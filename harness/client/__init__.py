@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from harness.client.errors import ConnectionProblem, LoginFailed, SignedOut
-from harness.client.options import ClientOptions
+from harness.client.errors import ConnectionProblem, LoginFailed, SignedOut, Unsupported
+from harness.client.network import Network
 from harness.client.profile import Profile
 from harness.client.tab import Tab
-from harness.client.target import Network, Target
+from harness.client.target import Target, TargetUnavailable
+from harness.core import ClientOptions
 
 __all__ = [
     "ClientOptions",
@@ -17,4 +18,6 @@ __all__ = [
     "SignedOut",
     "Tab",
     "Target",
+    "TargetUnavailable",
+    "Unsupported",
 ]

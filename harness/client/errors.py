@@ -23,3 +23,7 @@ class LoginFailed(Exception):
 
 class ConnectionProblem(Exception):
     """A non-fatal failure: the network let the tab down but the user is still signed in."""
+
+
+class Unsupported(Exception):
+    """The scenario asked for something the target profile does not declare (e.g. [stream])."""

@@ -2,40 +2,51 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import httpx
 
-from harness.events import RefreshRetry
-
-if TYPE_CHECKING:
-    from harness.client.tab import Tab
-
-REFRESH_PATH = "/api/auth/refresh"
+from harness.core import Backoff, ClientPolicy, GiveUp, RefreshAttempts
+from harness.target.contract import Outgoing
 
 
-async def refresh_with_retries(tab: Tab) -> tuple[httpx.Response | None, str]:
-    """POST the refresh until it gets an answer below 500 or the retries run out.
+class Refresher(Protocol):
+    """The tab sending the refresh, as the retry loop needs it."""
 
-    Returns (response, "") or, after the last try failed, (None, the last error). The backoff
-    waits are virtual time: they move the clock, firing every timer due meanwhile.
+    @property
+    def signed_in(self) -> bool: ...
+
+    @property
+    def policy(self) -> ClientPolicy: ...
+
+    async def send_outgoing(
+        self, outgoing: Outgoing, *, stream: bool = False
+    ) -> httpx.Response: ...
+
+    async def back_off(self, step: Backoff) -> None:
+        """Record the retry and wait its delay (virtual time: timers due meanwhile fire)."""
+
+
+async def refresh_with_retries(
+    tab: Refresher, outgoing: Outgoing
+) -> tuple[httpx.Response | None, str]:
+    """Send the refresh until the core's RefreshAttempts says the answer is final.
+
+    Returns (response, "") or, after the last try failed, (None, the last error).
     """
-    profile = tab.profile
-    delays = profile.options.retry_delays
-    error = ""
-    for attempt in range(len(delays) + 1):
-        if attempt:
-            delay = delays[attempt - 1]
-            profile.emit(RefreshRetry, tab.name, attempt=attempt, delay_s=delay, error=error)
-            await profile.clock.sleep(delay)
-            if not tab.signed_in:
-                return None, "signed_out"  # the profile was signed out meanwhile
+    attempts = RefreshAttempts(tab.policy)
+    while True:
+        response: httpx.Response | None = None
         try:
-            response = await tab.send("POST", REFRESH_PATH)
+            response = await tab.send_outgoing(outgoing)
         except httpx.TransportError as exc:
-            error = type(exc).__name__
-            continue
-        if response.status_code < 500:
+            step = attempts.after(None, type(exc).__name__)
+        else:
+            step = attempts.after(response.status_code)
+        if isinstance(step, GiveUp):
+            return None, step.error
+        if not isinstance(step, Backoff):
             return response, ""
-        error = f"http_{response.status_code}"
-    return None, error
+        await tab.back_off(step)
+        if not tab.signed_in:
+            return None, "signed_out"  # the profile was signed out meanwhile

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json as jsonlib
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
-from harness.client.errors import ConnectionProblem, LoginFailed, SignedOut
-from harness.client.messages import (
-    BANNER_CONNECTION,
-    LOGGED_OUT_REASON,
-    RETRYABLE_401,
-    error_code,
-    login_message,
-)
+from harness.client.errors import ConnectionProblem, LoginFailed, SignedOut, Unsupported
+from harness.client.network import Network
 from harness.client.refresh import refresh_with_retries
-from harness.client.timers import TabTimers
-from harness.client.tokens import AccessToken
+from harness.client.target import Target
+from harness.client.wire import build_request, jar, reply_of
+from harness.clock import VirtualClock
+from harness.core import (
+    AccessToken,
+    Backoff,
+    ClientPolicy,
+    ProfileState,
+    adoptable,
+    judge_api_reply,
+    needs_refresh,
+)
+from harness.core.timers import TabTimers, TimerName, WarningKind
 from harness.events import (
     BannerShown,
     Event,
@@ -31,6 +35,7 @@ from harness.events import (
     NetworkError,
     RedirectToLogin,
     RefreshFailed,
+    RefreshRetry,
     RefreshStarted,
     RefreshSucceeded,
     RequestSent,
@@ -41,47 +46,81 @@ from harness.events import (
     WarningDismissed,
     WarningShown,
 )
+from harness.target import User, contract
+from harness.target.contract import Outgoing, Purpose
+from harness.target.model import Request
+from harness.target.templates import MissingValue
 
-if TYPE_CHECKING:
-    from harness.client.profile import Profile
+LOGGED_OUT_REASON = "logout"
+
+
+class TabHost(Protocol):
+    """What a tab uses of its browser profile (the profile knows tabs; tabs know only this)."""
+
+    name: str
+    target: Target
+    clock: VirtualClock
+    state: ProfileState
+    http: httpx.AsyncClient
+    network: Network
+    user: User | None
+    refresh_lock: asyncio.Lock
+
+    def local_now(self) -> datetime: ...
+
+    async def ready(self) -> None: ...
+
+    def emit(self, kind: type[Event], tab: str, **fields: Any) -> Event: ...
 
 
 class Tab:
     """One page of a profile; a clock participant whose timers are the refresh tick and warnings."""
 
-    def __init__(self, profile: Profile, name: str) -> None:
-        self.profile = profile
+    def __init__(self, host: TabHost, name: str) -> None:
+        self.host = host
         self.name = name
         self.signed_in = False
-        self.login_reason: str | None = None  # the code that sent the tab to the login page
+        self.login_reason: str | None = None  # the reason that sent the tab to the login page
         self.login_message: str | None = None
         self.banner: str | None = None
         self.token: AccessToken | None = None
-        self.timers = TabTimers(self)
+        self.timers = TabTimers(host.state, self)
         self._lock = asyncio.Lock()  # used instead of the profile's under per_tab_lock
         self._inflight: asyncio.Future[AccessToken | None] | None = None
 
     def __repr__(self) -> str:
-        return f"<Tab {self.profile.name}/{self.name} signed_in={self.signed_in}>"
+        return f"<Tab {self.host.name}/{self.name} signed_in={self.signed_in}>"
 
     @property
-    def warning(self) -> str | None:
+    def profile(self) -> TabHost:
+        return self.host
+
+    @property
+    def warning(self) -> WarningKind | None:
         """The expiry warning on screen: "absolute", "idle" or None."""
         return self.timers.warning() if self.signed_in else None
 
     # -- user actions ---------------------------------------------------------------------
 
-    async def login(self, email: str, password: str) -> None:
-        profile = self.profile
-        await profile.load_config()
-        response = await self.send(
-            "POST", "/api/auth/login", json={"email": email, "password": password}
+    async def login(self, identifier: str | None = None, password: str | None = None) -> None:
+        """Sign in from the login page: the profile's user unless other credentials are given."""
+        host, spec = self.host, self.host.target.profile
+        await host.ready()
+        user = host.user
+        identifier = identifier or (user.identifier if user else None)
+        password = password or (user.secret() if user else None)
+        if identifier is None or password is None:
+            raise ValueError(f"{self}: no credentials: the profile has no user")
+        outgoing = contract.build(
+            spec, spec.login, "login", identifier=identifier, password=password
         )
-        if response.status_code != 200:
-            raise LoginFailed(response.status_code, error_code(response))
-        token = AccessToken.from_response(response.json(), profile.local_now())
+        response = await self.send_outgoing(outgoing)
+        reply = reply_of(response)
+        if not 200 <= reply.status < 300:
+            raise LoginFailed(reply.status, contract.reason_of(spec, reply, "login"))
+        token = self._take_grant(contract.read_grant(spec, "login", reply, host.local_now()))
         self.join_session(token)
-        profile.session_started(token)
+        host.state.session_started(token, host.clock.now())
         self._emit(
             LoggedIn,
             access_expires_at=token.access_expires_at,
@@ -89,8 +128,14 @@ class Tab:
         )
 
     async def request(self, method: str, path: str, *, json: Any = None) -> httpx.Response:
-        """An authenticated API call (activity): ensure_fresh, bearer, 401 → refresh → one retry."""
-        return await self._authed(method, path, json, stream=False)
+        """An authenticated API call (activity): ensure_fresh, token, refusal → refresh → retry."""
+        spec = self.host.target.profile
+        return await self._authed(
+            lambda token: contract.authed(
+                spec, method, path, token, json=json, cookies=jar(self.host.http)
+            ),
+            stream=False,
+        )
 
     async def get(self, path: str) -> httpx.Response:
         return await self.request("GET", path)
@@ -98,77 +143,132 @@ class Tab:
     async def post(self, path: str, json: Any = None) -> httpx.Response:
         return await self.request("POST", path, json=json)
 
-    async def chat(self, message: str) -> str:
-        response = await self.post("/api/chat", {"message": message})
-        response.raise_for_status()
-        return str(response.json()["reply"])
+    async def probe(self) -> httpx.Response:
+        """The profile's cheap authenticated request ([probe]); counts as activity."""
+        return await self._declared("probe", {})
 
-    async def stream_chat(self, message: str) -> list[str]:
-        """POST /api/chat/stream through the same auth path; the text of each `chunk` event."""
-        response = await self._authed("POST", "/api/chat/stream", {"message": message}, stream=True)
+    async def chat(self, text: str) -> str:
+        """The user's action ([action]) with `text`; the reply's text."""
+        response = await self._declared("action", {"text": text})
+        response.raise_for_status()
+        location = self.host.target.profile.action.reply  # type: ignore[union-attr]
+        reply = reply_of(response)
+        if location is None:
+            return reply.text or response.text
+        value = location.read(reply)
+        return "" if value is None else str(value)
+
+    async def stream_chat(self, text: str) -> list[str]:
+        """The streaming request ([stream]) through the same auth path; the text of each chunk."""
+        response = await self._declared("stream", {"text": text}, stream=True)
         try:
             response.raise_for_status()
-            return [text async for text in _chunks(response)]
+            lines = [line async for line in response.aiter_lines()]
         finally:
             await response.aclose()
+        return contract.sse_chunks(self.host.target.profile, lines)
 
     async def activity(self) -> None:
         """A click or a key press: resets the profile's idle timer."""
         self._require_signed_in()
-        self.profile.touch()
+        self.host.state.touch(self.host.clock.now())
 
     async def stay_signed_in(self) -> None:
-        """The warning's button: activity plus GET /api/auth/session (server extends too)."""
+        """The warning's button: activity plus the probe request (the server extends too)."""
         await self.activity()
-        response = await self.get("/api/auth/session")
+        response = await self.probe()
         response.raise_for_status()
 
     async def logout(self) -> None:
-        """POST /api/auth/logout, then every tab of the profile goes to the login page."""
+        """The profile's [logout] request, then every tab of the profile goes to the login page."""
         if not self.signed_in:
             return
-        # Offline, the session still ends here; the server expires it on its own.
-        with contextlib.suppress(httpx.TransportError):
-            await self.send("POST", "/api/auth/logout")
-        self.profile.sign_out(LOGGED_OUT_REASON, None, redirect=False)
+        spec = self.host.target.profile.logout
+        if spec is not None:
+            # Offline, the session still ends here; the server expires it on its own.
+            with contextlib.suppress(httpx.TransportError, MissingValue):
+                await self.send_outgoing(self._outgoing(spec, "logout", {}))
+        self.host.state.sign_out(LOGGED_OUT_REASON, None, redirect=False)
+
+    async def logout_all(self) -> httpx.Response:
+        """[logout_all]: end every session of the user (this one included)."""
+        response = await self._declared("logout_all", {})
+        self.host.state.sign_out(LOGGED_OUT_REASON, None, redirect=False)
+        return response
 
     # -- the request path -----------------------------------------------------------------
 
-    async def _authed(self, method: str, path: str, json: Any, *, stream: bool) -> httpx.Response:
+    async def _declared(
+        self, purpose: Purpose, named: dict[str, str], *, stream: bool = False
+    ) -> httpx.Response:
+        spec: Request | None = getattr(self.host.target.profile, purpose)
+        if spec is None:
+            raise Unsupported(f"the target profile declares no [{purpose}] request")
+        return await self._authed(
+            lambda token: self._outgoing(spec, purpose, named, token), stream=stream
+        )
+
+    def _outgoing(
+        self,
+        spec: Request,
+        purpose: Purpose,
+        named: dict[str, str],
+        token: str | None = None,
+    ) -> Outgoing:
+        refresh = self.host.state.refresh_token
+        values = {**named, **({"refresh_token": refresh} if refresh else {})}
+        return contract.build(
+            self.host.target.profile,
+            spec,
+            purpose,
+            cookies=jar(self.host.http),
+            access_token=token,
+            **values,
+        )
+
+    async def _authed(
+        self, build: Callable[[str | None], Outgoing], *, stream: bool
+    ) -> httpx.Response:
         try:
-            return await self._authed_once(method, path, json, stream=stream)
+            return await self._authed_once(build, stream=stream)
         except httpx.TransportError as exc:
-            raise ConnectionProblem(f"{method} {path}: {type(exc).__name__}") from exc
+            raise ConnectionProblem(f"{type(exc).__name__}: {exc}") from exc
 
     async def _authed_once(
-        self, method: str, path: str, json: Any, *, stream: bool
+        self, build: Callable[[str | None], Outgoing], *, stream: bool
     ) -> httpx.Response:
         self._require_signed_in()
-        self.profile.touch(api=True)
+        self.host.state.touch(self.host.clock.now(), api=True)
         token = await self._ensure_fresh()
-        response = await self.send(method, path, json=json, token=token, stream=stream)
-        if response.status_code != 401:
-            return response
-        code = error_code(response)
-        self._emit(Unauthorized, path=path, error=code)
-        if code not in RETRYABLE_401:
-            return self._fatal_401(code, response)
-        fresh = await self._refresh("reactive", started_with=token)
-        if fresh is None:
-            self._require_signed_in()
-            raise ConnectionProblem(self.banner or BANNER_CONNECTION)
-        response = await self.send(method, path, json=json, token=fresh, stream=stream)
-        if response.status_code == 401:  # a second 401 is not retried again
-            code = error_code(response)
-            self._emit(Unauthorized, path=path, error=code)
-            return self._fatal_401(code, response)
-        return response
+        for retried in (False, True):
+            outgoing = build(token.value)
+            response = await self.send_outgoing(outgoing, stream=stream)
+            verdict, reason = self._judge(response, outgoing, retried=retried)
+            if verdict == "deliver":
+                return response
+            if verdict == "sign_out":
+                self._end_session(reason)
+                raise SignedOut(reason, self.host.state.policy.message_for(reason))
+            fresh = await self._refresh("reactive", started_with=token)
+            if fresh is None:
+                self._require_signed_in()
+                raise ConnectionProblem(self.banner or self.host.state.policy.banner_connection)
+            token = fresh
+        raise AssertionError("unreachable: the second answer is always delivered or fatal")
 
-    def _fatal_401(self, code: str, response: httpx.Response) -> httpx.Response:
-        if not code.startswith("session_"):
-            return response
-        self._end_session(code)
-        raise SignedOut(code, login_message(code))
+    def _judge(
+        self, response: httpx.Response, outgoing: Outgoing, *, retried: bool
+    ) -> tuple[str, str]:
+        spec = self.host.target.profile
+        if response.status_code not in spec.access.rejected_status:
+            return "deliver", ""
+        # A refusal's body was read by send_outgoing, streaming or not.
+        reason = contract.reason_of(spec, reply_of(response), outgoing.purpose)
+        self._emit(Unauthorized, path=outgoing.path, error=reason)
+        verdict = judge_api_reply(
+            rejected=True, reason=reason, retried=retried, policy=self.host.state.policy
+        )
+        return verdict, reason
 
     async def _ensure_fresh(self) -> AccessToken:
         token = self.token
@@ -178,47 +278,43 @@ class Tab:
         if fresh is not None:
             return fresh
         self._require_signed_in()
-        if token is not None and token.seconds_left(self.profile.local_now()) > 0:
+        if token is not None and token.seconds_left(self.host.local_now()) > 0:
             return token  # the refresh failed on the network; the old token still works
-        raise ConnectionProblem(self.banner or BANNER_CONNECTION)
+        raise ConnectionProblem(self.banner or self.host.state.policy.banner_connection)
+
+    @property
+    def policy(self) -> ClientPolicy:
+        return self.host.state.policy
+
+    async def back_off(self, step: Backoff) -> None:
+        self._emit(RefreshRetry, attempt=step.attempt, delay_s=step.delay, error=step.error)
+        await self.host.clock.sleep(step.delay)
 
     def _needs_refresh(self, token: AccessToken | None) -> bool:
-        if token is None:
-            return True
-        if not self.profile.options.proactive_refresh:
-            return False
-        return token.seconds_left(self.profile.local_now()) <= self._threshold()
+        return needs_refresh(token, self.host.local_now(), self.host.state.policy)
 
-    def _threshold(self) -> float:
-        config = self.profile.config
-        if config is None or not self.profile.options.proactive_refresh:
-            return 0.0
-        return config.refresh_threshold_seconds
-
-    async def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        token: AccessToken | None = None,
-        stream: bool = False,
-    ) -> httpx.Response:
-        http = self.profile.http
-        headers = {"Authorization": f"Bearer {token.value}"} if token is not None else None
-        request = http.build_request(method, path, json=json, headers=headers)
-        self._emit(RequestSent, method=method, path=path)
+    async def send_outgoing(self, outgoing: Outgoing, *, stream: bool = False) -> httpx.Response:
+        """Send one request as-is (no refresh logic), recording it and its answer."""
+        http = self.host.http
+        request = build_request(http, outgoing)
+        method, path, purpose = outgoing.method, outgoing.path, outgoing.purpose
+        self._emit(RequestSent, method=method, path=path, purpose=purpose)
         try:
             response = await http.send(request, stream=stream)
         except httpx.TransportError as exc:
             self._emit(NetworkError, path=path, error=f"{type(exc).__name__}: {exc}")
             raise
-        code = None
+        reason = None
         if response.status_code >= 400:
             await response.aread()
-            code = error_code(response)
+            reason = contract.reason_of(self.host.target.profile, reply_of(response), purpose)
         self._emit(
-            ResponseReceived, method=method, path=path, status=response.status_code, error=code
+            ResponseReceived,
+            method=method,
+            path=path,
+            purpose=purpose,
+            status=response.status_code,
+            error=reason,
         )
         return response
 
@@ -241,60 +337,84 @@ class Tab:
             flight.set_result(result)
 
     def _refresh_lock(self) -> asyncio.Lock:
-        return self.profile.lock if self.profile.options.shared_lock else self._lock
+        return self.host.refresh_lock if self.host.state.policy.shared_lock else self._lock
 
     async def _refresh_locked(
         self, reason: str, started_with: AccessToken | None
     ) -> AccessToken | None:
-        profile = self.profile
+        host = self.host
         async with self._refresh_lock():
             if not self.signed_in:
                 return None
             # Under per_tab_lock the tab sees only its own token: another request of this tab
             # may have refreshed it since `started_with` failed.
-            shared = profile.token if profile.options.shared_lock else self.token
-            # Step 3, the re-check: another tab refreshed while this one waited for the lock.
-            if (
-                shared is not None
-                and shared is not started_with
-                and not self._needs_refresh(shared)
-            ):
-                self.adopt(shared)
-                return shared
+            shared = host.state.token if host.state.policy.shared_lock else self.token
+            found = adoptable(shared, started_with, host.local_now(), host.state.policy)
+            if found is not None:  # step 3: another tab refreshed while this one waited
+                self.adopt(found)
+                return found
             self._emit(RefreshStarted, reason=reason)
-            response, error = await refresh_with_retries(self)
-            if not self.signed_in:  # another tab signed the profile out during the backoff
-                return None
-            if response is None:
-                self._emit(RefreshFailed, error=error, fatal=False)
-                self._show_banner()
-                return None
-            if response.status_code != 200:
-                code = error_code(response)
-                self._emit(RefreshFailed, error=code, fatal=True)
-                self._end_session(code)
-                return None
-            token = AccessToken.from_response(response.json(), profile.local_now())
-            if profile.new_refresh_cookie():
-                self._emit(Rotation)
-            self._emit(RefreshSucceeded, access_expires_at=token.access_expires_at)
-            self.token = token
-            self.banner = None
-            profile.broadcast(token, sender=self)
-            return token
+            return await self._refresh_request()
+
+    async def _refresh_request(self) -> AccessToken | None:
+        host = self.host
+        try:
+            outgoing = self.refresh_outgoing()
+        except MissingValue:  # nothing to refresh with: the session cannot go on
+            self._emit(RefreshFailed, error="refresh_missing", fatal=True)
+            self._end_session("refresh_missing")
+            return None
+        response, error = await refresh_with_retries(self, outgoing)
+        if not self.signed_in:  # another tab signed the profile out during the backoff
+            return None
+        if response is None:
+            self._emit(RefreshFailed, error=error, fatal=False)
+            self._show_banner()
+            return None
+        reply = reply_of(response)
+        spec = host.target.profile
+        if not 200 <= reply.status < 300:
+            code = error or contract.reason_of(spec, reply, "refresh")
+            self._emit(RefreshFailed, error=code, fatal=True)
+            self._end_session(code)
+            return None
+        token = self._take_grant(contract.read_grant(spec, "refresh", reply, host.local_now()))
+        self._emit(RefreshSucceeded, access_expires_at=token.access_expires_at)
+        self.token = token
+        self.banner = None
+        host.state.broadcast(token, sender=self)
+        return token
+
+    def refresh_outgoing(self) -> Outgoing:
+        """The refresh request as the profile describes it (raises MissingValue without a token)."""
+        spec = self.host.target.profile
+        return self._outgoing(spec.refresh, "refresh", {}, self.token.value if self.token else None)
+
+    def _take_grant(self, grant: contract.Grant) -> AccessToken:
+        """Keep the refresh token the app handed over and note a rotation."""
+        state, spec = self.host.state, self.host.target.profile
+        if grant.refresh_token is not None:
+            state.refresh_token = grant.refresh_token
+        cookie = spec.refresh_cookie()
+        current = jar(self.host.http).get(cookie) if cookie else state.refresh_token
+        first = not state.session_open
+        if state.new_refresh_token(current) and not first:
+            self._emit(Rotation)
+        return AccessToken.from_grant(grant, self.host.local_now())
 
     def _show_banner(self) -> None:
+        message = self.host.state.policy.banner_connection
         if self.banner is None:  # one event per banner appearance, not per failed cycle
-            self._emit(BannerShown, message=BANNER_CONNECTION)
-        self.banner = BANNER_CONNECTION
+            self._emit(BannerShown, message=message)
+        self.banner = message
 
-    # -- state changes driven by the profile ----------------------------------------------
+    # -- state changes driven by the profile (TabPeer) ------------------------------------
 
     def join_session(self, token: AccessToken | None) -> None:
         self.signed_in = True
         self.login_reason = self.login_message = self.banner = None
         self.token = token
-        self.timers.reset()
+        self.timers.reset(self.host.clock.now())
 
     def adopt(self, token: AccessToken) -> None:
         """Take a token another tab of the profile refreshed (broadcast or re-check)."""
@@ -314,7 +434,7 @@ class Tab:
         self.banner = None
         self.login_reason = reason
         self.login_message = message
-        self.timers.reset()
+        self.timers.reset(self.host.clock.now())
         if redirect:
             self._emit(RedirectToLogin, reason=reason, message=message or "")
         else:
@@ -333,12 +453,13 @@ class Tab:
                 return
             await self._on_timer(name)
 
-    async def _on_timer(self, name: str) -> None:
+    async def _on_timer(self, name: TimerName) -> None:
         if name == "tick":
             await self._tick()
         elif name in ("idle_warning", "absolute_warning"):
-            kind = name.removesuffix("_warning")
-            self._emit(WarningShown, warning=kind, seconds_left=self.timers.seconds_left(kind))
+            kind: WarningKind = "idle" if name == "idle_warning" else "absolute"
+            left = self.timers.seconds_left(kind, self.host.clock.now())
+            self._emit(WarningShown, warning=kind, seconds_left=left)
         elif name == "idle_logout":
             self._emit(IdleLogout)
             self._end_session("session_idle")
@@ -353,39 +474,32 @@ class Tab:
         if self._needs_refresh(self.token):
             await self._refresh("timer", started_with=self.token)
         # After a failed refresh the heartbeat would only repeat it; the next tick tries again.
-        if self.signed_in and self.banner is None and self.profile.heartbeat_due():
+        state = self.host.state
+        if self.signed_in and self.banner is None and state.heartbeat_due(self.host.clock.now()):
             await self._heartbeat()
 
     async def _heartbeat(self) -> None:
-        """Clicks without API calls: tell the server the user is active (GET /api/auth/session)."""
-        self.profile.heartbeat_inflight = True
+        """Clicks without API calls: tell the server the user is active (the probe request)."""
+        if self.host.target.profile.probe is None:
+            return
+        state = self.host.state
+        state.heartbeat_inflight = True
         try:
             with contextlib.suppress(ConnectionProblem, SignedOut):
-                await self.get("/api/auth/session")
+                await self.probe()
         finally:
-            self.profile.heartbeat_inflight = False
+            state.heartbeat_inflight = False
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _end_session(self, code: str) -> None:
-        """A fatal `code`: every tab of the profile goes to the login page with its message."""
-        self.profile.sign_out(code, login_message(code), redirect=True)
+    def _end_session(self, reason: str) -> None:
+        """A fatal `reason`: every tab of the profile goes to the login page with its message."""
+        message = self.host.state.policy.message_for(reason)
+        self.host.state.sign_out(reason, message, redirect=True)
 
     def _require_signed_in(self) -> None:
         if not self.signed_in:
             raise SignedOut(self.login_reason or "signed_out", self.login_message)
 
     def _emit(self, kind: type[Event], **fields: Any) -> None:
-        self.profile.emit(kind, self.name, **fields)
-
-
-async def _chunks(response: httpx.Response) -> AsyncIterator[str]:
-    """The `data.text` of each `event: chunk` of a text/event-stream body."""
-    event = "message"
-    async for line in response.aiter_lines():
-        if line.startswith("event:"):
-            event = line[6:].strip()
-        elif line.startswith("data:") and event == "chunk":
-            yield str(jsonlib.loads(line[5:].strip())["text"])
-        elif not line:
-            event = "message"
+        self.host.emit(kind, self.name, **fields)

@@ -1,118 +1,92 @@
-"""How simulated tabs reach the app (in-process ASGI or real HTTP), and injected network faults."""
+"""The app under test as simulated clients reach it: its profile, its address, its transport."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
+from harness.core.policy import ClientOptions, ClientPolicy
+from harness.target import TargetProfile
+from harness.target.model import Policy
+from harness.target.served import promise, regressions
+
+IN_PROCESS_URL = "http://testserver"
+
+
+class TargetUnavailable(RuntimeError):
+    """The app did not answer a request every client needs (its session config)."""
+
 
 class Target:
-    """Where the app under test lives; every profile gets its own transport from it."""
+    """Where the app lives and what its profile says; every browser profile connects through it.
 
-    def __init__(self, base_url: str, make_transport: Callable[[], httpx.AsyncBaseTransport]):
+    The app's served session config (when the profile names one) is read once and shared.
+    """
+
+    def __init__(
+        self,
+        profile: TargetProfile,
+        base_url: str,
+        make_transport: Callable[[], httpx.AsyncBaseTransport],
+        *,
+        embedded: bool = False,
+    ) -> None:
+        self.profile = profile
         self.base_url = base_url.rstrip("/")
+        self.embedded = embedded  # the app runs inside this process
         self._make_transport = make_transport
+        self._served: Mapping[str, Any] | None = None
+        self._served_loaded = False
+
+    def __repr__(self) -> str:
+        return f"<Target {self.profile.name} at {self.base_url}>"
 
     @classmethod
-    def in_process(cls, app: Any) -> Target:
-        """The ASGI app in this process (no lifespan), reached at http://testserver."""
-        return cls("http://testserver", lambda: httpx.ASGITransport(app=app))
+    def in_process(cls, app: Any, profile: TargetProfile) -> Target:
+        """The ASGI `app` in this process (no lifespan), reached at http://testserver."""
+        return cls(profile, IN_PROCESS_URL, lambda: httpx.ASGITransport(app=app), embedded=True)
 
     @classmethod
-    def http(cls, base_url: str) -> Target:
+    def http(cls, base_url: str, profile: TargetProfile) -> Target:
         """A server reached over real HTTP at `base_url`."""
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base URL must start with http:// or https://, got {base_url!r}")
-        return cls(base_url, httpx.AsyncHTTPTransport)
+        return cls(profile, base_url, httpx.AsyncHTTPTransport)
 
     def transport(self) -> httpx.AsyncBaseTransport:
         return self._make_transport()
 
+    async def served(self, http: httpx.AsyncClient) -> Mapping[str, Any] | None:
+        """The app's session config (`[capabilities] config`), fetched once; None without one."""
+        path = self.profile.capabilities.config
+        if path is None or self._served_loaded:
+            return self._served
+        response = await http.get(path)
+        if response.status_code != 200:
+            raise TargetUnavailable(f"GET {path} answered {response.status_code}")
+        body = response.json()
+        self._served = body if isinstance(body, dict) else None
+        self._served_loaded = True
+        return self._served
 
-@dataclass
-class _Fault:
-    path_prefix: str
-    times: int
-    kind: str  # "connect" (never reaches the server), "lost" (handled, response lost), "status"
-    status: int = 503
-    error: str = "unavailable"
+    def client_policy(self, options: ClientOptions) -> ClientPolicy:
+        """The algorithm's parameters: profile [client], the served config, then `options`."""
+        spec = self.profile.client
+        base = ClientPolicy(
+            refresh_threshold_seconds=spec.refresh_threshold_seconds,
+            tick_seconds=spec.tick_seconds,
+            retry_delays=tuple(spec.retry_delays_seconds),
+            heartbeat_max_seconds=spec.heartbeat_max_seconds,
+            lock_timeout_seconds=spec.lock_timeout_seconds,
+            warning_lead_seconds=spec.warning_lead_seconds,
+        )
+        if self._served is not None:
+            base = base.with_served(self._served)
+        return base.with_options(options.with_regressions(regressions(self._served)))
 
-
-@dataclass
-class Network:
-    """The network between one profile and the app; tests break it on purpose."""
-
-    offline: bool = False
-    _faults: list[_Fault] = field(default_factory=list)
-
-    def fail_next(
-        self,
-        path_prefix: str = "/",
-        times: int = 1,
-        *,
-        status: int | None = None,
-        error: str = "unavailable",
-    ) -> None:
-        """The next `times` matching requests fail before reaching the server.
-
-        With `status` they get that HTTP status and `{"error": error}` (a proxy's 503, a
-        gateway's 401) instead of a connection error.
-        """
-        kind = "connect" if status is None else "status"
-        self._faults.append(_Fault(path_prefix, _positive(times), kind, status or 503, error))
-
-    def lose_next_response(self, path_prefix: str = "/", times: int = 1) -> None:
-        """The next `times` matching requests reach the server; the client never sees the answer."""
-        self._faults.append(_Fault(path_prefix, _positive(times), "lost"))
-
-    def clear(self) -> None:
-        self.offline = False
-        self._faults.clear()
-
-    def consume(self, path: str) -> _Fault | None:
-        for fault in self._faults:
-            if path.startswith(fault.path_prefix):
-                fault.times -= 1
-                if fault.times == 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
-
-
-def _positive(times: int) -> int:
-    if times < 1:
-        raise ValueError(f"times must be at least 1, got {times}")
-    return times
-
-
-class FaultyTransport(httpx.AsyncBaseTransport):
-    """Wraps a real transport: applies the profile's `Network` faults to each request."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, network: Network) -> None:
-        self._inner = inner
-        self._network = network
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        # Yield once with the request (and its cookie) already built: requests started in the
-        # same instant by several tabs overlap in flight, as they would in a browser.
-        await asyncio.sleep(0)
-        if self._network.offline:
-            raise httpx.ConnectError("network offline", request=request)
-        fault = self._network.consume(request.url.path)
-        if fault is None:
-            return await self._inner.handle_async_request(request)
-        if fault.kind == "connect":
-            raise httpx.ConnectError("injected connection failure", request=request)
-        if fault.kind == "status":
-            return httpx.Response(fault.status, json={"error": fault.error}, request=request)
-        response = await self._inner.handle_async_request(request)
-        await response.aread()
-        await response.aclose()
-        raise httpx.ReadError("injected loss of the response", request=request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+    @property
+    def promise(self) -> Policy:
+        """What the app promises: the profile's [policy] with the served values filled in."""
+        return promise(self.profile.policy, self._served)

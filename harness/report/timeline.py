@@ -57,7 +57,7 @@ def _bars(lane: Sequence[Event]) -> list[Bar]:
     bars: list[Bar] = []
     cut: datetime | None = None  # the next token or sign-out after the current event
     for event in reversed(lane):
-        if isinstance(event, TOKEN_EVENTS):
+        if isinstance(event, TOKEN_EVENTS) and event.access_expires_at is not None:
             expires = event.access_expires_at
             end = expires if cut is None else min(expires, cut)
             bars.append(

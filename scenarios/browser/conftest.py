@@ -16,11 +16,13 @@ import pytest_asyncio
 from playwright.async_api import Browser, async_playwright
 from pytest_asyncio import is_async_test
 
+from harness.app import server_env
 from harness.browser import BrowserSession, launch_chromium
 from harness.clock import RemoteServerClock, VirtualClock
 from harness.events import Artifact, Recorder
-from harness.fixtures import FAST_PASSWORD_HASHING, marker_overrides
+from harness.fixtures import marker_overrides
 from harness.server import AppServer
+from harness.target import load_profile
 
 HERE = Path(__file__).parent
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -46,13 +48,10 @@ def pytest_runtest_makereport(
 
 
 def env_of(overrides: Mapping[str, Any]) -> dict[str, str]:
-    """Settings overrides (as for `Settings(**overrides)`) as `REFAPP_*` environment variables."""
-    env: dict[str, str] = {}
-    for name, value in {**FAST_PASSWORD_HASHING, **overrides}.items():
-        if isinstance(value, set | frozenset | list | tuple):
-            value = ",".join(sorted(map(str, value)))
-        env[f"REFAPP_{name.upper()}"] = str(value)
-    return env
+    """The reference app's environment for these settings overrides (its profile's [server])."""
+    spec = load_profile("reference-app").server
+    assert spec is not None
+    return server_env(spec, overrides)
 
 
 class ServerPool:

@@ -10,9 +10,9 @@ from harness import checks
 from harness.browser import BrowserSession
 from harness.clock import VirtualClock
 from harness.events import Recorder
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 # 65 minutes with a 30-minute access token: two expiries. Between messages the page's
 # timers fire once per gap (fast_forward), as in a browser that throttles them.
 MINUTES, EVERY = 65, timedelta(minutes=5)
@@ -25,7 +25,7 @@ async def test_user_chatting_every_five_minutes_for_an_hour_is_never_redirected(
 ) -> None:
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     minutes = range(0, MINUTES + 1, 5)
     replies = []
     for minute in minutes:  # streamed and plain replies in turn

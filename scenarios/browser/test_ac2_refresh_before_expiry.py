@@ -11,9 +11,9 @@ from harness.browser import BrowserSession
 from harness.checks import CheckFailed
 from harness.clock import VirtualClock
 from harness.events import LoggedIn, Recorder, RefreshStarted
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 # Quiet for 20 minutes, then every timer in order until past the 30-minute expiry.
 QUIET, BUSY = timedelta(minutes=20), timedelta(minutes=11)
 THRESHOLD_AT, TICK = timedelta(minutes=25), timedelta(seconds=30)
@@ -25,7 +25,7 @@ async def chat_across_the_expiry(
 ) -> None:
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await clock.advance(QUIET, mode="fast_forward")
     await clock.advance(BUSY)
     assert await tab.send_chat("6*7") == "42"

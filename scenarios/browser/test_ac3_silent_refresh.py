@@ -10,9 +10,9 @@ from harness import checks
 from harness.browser import BrowserSession
 from harness.clock import Mode, VirtualClock
 from harness.events import Recorder, RefreshSucceeded
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 IDLE = timedelta(minutes=31)  # just past the 30-minute access token
 
 
@@ -27,7 +27,7 @@ async def test_user_returning_after_thirty_minutes_idle_is_refreshed_silently(
 ) -> None:
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     before = await tab.send_chat("2+2")
     await clock.advance(IDLE, mode=mode)
     assert [before, await tab.send_chat("3*3")] == ["4", "9"]

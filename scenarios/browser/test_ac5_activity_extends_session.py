@@ -10,9 +10,9 @@ from harness import checks
 from harness.browser import BrowserSession
 from harness.clock import VirtualClock
 from harness.events import IdleLogout, Recorder
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 IDLE_TIMEOUT = timedelta(minutes=5)
 CLICK_EVERY, CLICKS = timedelta(minutes=2), 6  # 12 minutes: more than twice the idle timeout
 
@@ -24,7 +24,7 @@ async def test_clicks_in_one_tab_keep_both_tabs_signed_in_past_the_idle_timeout(
 ) -> None:
     alice = await session.new_profile("alice")
     busy = await alice.new_tab("/login")
-    await busy.login(ALICE.email, ALICE.password)
+    await busy.login(ALICE.identifier, ALICE.secret())
     quiet = await alice.new_tab("/")
     for _ in range(CLICKS):
         await busy.activity()

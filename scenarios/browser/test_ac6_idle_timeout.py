@@ -10,9 +10,9 @@ from harness import checks
 from harness.browser import BrowserSession
 from harness.clock import VirtualClock
 from harness.events import IdleLogout, LoggedIn, Recorder
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 IDLE_MESSAGE = "You were signed out after a period of inactivity."
 MARGIN = timedelta(seconds=5)  # the page ran a moment of real time while signing in
 
@@ -35,7 +35,7 @@ async def test_idle_user_is_signed_out_after_the_configured_time_with_a_warning_
     idle = timedelta(seconds=idle_seconds)
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await clock.advance(idle - MARGIN)  # run_for: the 1 s idle check fires all along
     assert not tab.on_login_page
     warning = await tab.warning()

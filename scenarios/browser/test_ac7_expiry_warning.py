@@ -10,9 +10,9 @@ from harness import checks
 from harness.browser import BrowserSession
 from harness.clock import VirtualClock
 from harness.events import IdleLogout, Recorder, WarningDismissed, WarningShown
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 # Idle timeout 5 min with the warning 60 s ahead: it shows from 4:00 on.
 INTO_WARNING = timedelta(minutes=4, seconds=10)
 PAST_FIRST_DEADLINE = timedelta(minutes=2)
@@ -25,7 +25,7 @@ async def test_stay_signed_in_on_the_idle_warning_keeps_the_user_past_the_deadli
 ) -> None:
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await clock.advance(INTO_WARNING)
     warning = await tab.warning()
     assert warning is not None and warning.kind == "idle"

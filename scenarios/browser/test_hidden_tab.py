@@ -10,9 +10,9 @@ from harness import checks
 from harness.browser import BrowserSession
 from harness.clock import VirtualClock
 from harness.events import Recorder, RefreshStarted
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 ASLEEP = timedelta(hours=2)
 
 
@@ -24,7 +24,7 @@ async def test_hidden_tab_waking_after_two_hours_refreshes_once_and_keeps_workin
 ) -> None:
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await tab.hide()
     await clock.advance(ASLEEP, mode="fast_forward")
     assert alice.refresh_request_count == 0  # hidden tabs leave the refresh to visible ones

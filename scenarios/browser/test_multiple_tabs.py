@@ -12,7 +12,7 @@ from harness.browser import BrowserProfile, BrowserSession
 from harness.checks import CheckFailed
 from harness.clock import VirtualClock
 from harness.events import Recorder, RedirectToLogin
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
 TABS = 5
 SIGNED_OUT_MESSAGE = "You have signed out."
@@ -25,7 +25,8 @@ BUSY, PAST_EXPIRY = timedelta(minutes=1), timedelta(minutes=6)
 async def signed_in(session: BrowserSession, user: str, tabs: int = TABS) -> BrowserProfile:
     profile = await session.new_profile(user)
     first = await profile.new_tab("/login")
-    await first.login(DEMO_USERS[user].email, DEMO_USERS[user].password)
+    account = load_profile("reference-app").user(user)
+    await first.login(account.identifier, account.secret())
     # Each new tab takes the token from the tabs already open: no refresh.
     await asyncio.gather(*(profile.new_tab("/") for _ in range(tabs - 1)))
     return profile

@@ -10,9 +10,9 @@ from harness import checks
 from harness.browser import BrowserSession
 from harness.clock import VirtualClock
 from harness.events import BannerShown, Recorder, RefreshRetry, RefreshSucceeded
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 CONNECTION_MESSAGE = "Connection problem, retrying…"
 # The refresh timer starts at 25 min; the token is still valid until 30 min.
 QUIET, OFFLINE, ONLINE_AGAIN = timedelta(minutes=24), timedelta(minutes=3), timedelta(minutes=1)
@@ -25,7 +25,7 @@ async def test_refresh_failing_on_the_network_retries_shows_a_banner_and_recover
 ) -> None:
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await clock.advance(QUIET, mode="fast_forward")
     await alice.fail_refresh()  # every refresh request is aborted: the network is down
     await clock.advance(OFFLINE)  # run_for: each try and its 1, 2, 4 s backoff in order

@@ -16,9 +16,9 @@ from harness.browser import BrowserSession, RedirectedToLogin
 from harness.checks import CheckFailed
 from harness.clock import VirtualClock
 from harness.events import Recorder, RefreshStarted
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
-ALICE = DEMO_USERS["alice"]
+ALICE = load_profile("reference-app").user("alice")
 PAST_EXPIRY = timedelta(minutes=31)
 
 
@@ -28,7 +28,7 @@ async def stream_with_expired_token(
     """The streamed reply to "2+2" sent after the token expired; checks the user stayed."""
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await tab.hide()
     await clock.advance(PAST_EXPIRY, mode="fast_forward")
     assert alice.refresh_request_count == 0, "the hidden tab refreshed on its own"

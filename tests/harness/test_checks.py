@@ -28,7 +28,7 @@ def at(minutes: float) -> datetime:
 def refresh(recorder: Recorder, profile: str, tab: str) -> None:
     recorder.emit(
         RequestSent(
-            at=T0, wall=0.0, profile=profile, tab=tab, method="POST", path=checks.REFRESH_PATH
+            at=T0, wall=0.0, profile=profile, tab=tab, method="POST", path="/r", purpose="refresh"
         )
     )
 
@@ -199,7 +199,9 @@ def test_signed_out_only_after_idle_fails_on_an_idle_sign_out_too_soon() -> None
     recorder = Recorder()
     chat_at(recorder, 30)
     recorder.emit(
-        RequestSent(at=at(50), wall=0.0, profile="alice", method="POST", path=checks.REFRESH_PATH)
+        RequestSent(
+            at=at(50), wall=0.0, profile="alice", method="POST", path="/r", purpose="refresh"
+        )
     )  # a refresh is not activity
     recorder.emit(
         RedirectToLogin(at=at(75), wall=0.0, profile="alice", reason="session_idle", message="idle")

@@ -12,6 +12,9 @@ from harness.client import Profile, Target
 from harness.clock import RemoteServerClock, VirtualClock
 from harness.events import Recorder, RefreshSucceeded, Rotation
 from harness.server import AppServer
+from harness.target import load_profile
+
+REFERENCE = load_profile("reference-app")
 
 FAST_HASHING = {"REFAPP_PASSWORD_HASH_MEMORY_KIB": "8", "REFAPP_PASSWORD_HASH_TIME_COST": "1"}
 
@@ -27,7 +30,7 @@ async def test_tab_over_http_refreshes_when_the_server_clock_is_moved(server: Ap
     remote = RemoteServerClock(server.base_url)
     clock = VirtualClock(recorder=recorder, server=remote)
     await remote.set(clock.now())
-    profile = Profile(Target.http(server.base_url), clock, recorder)
+    profile = Profile(Target.http(server.base_url, REFERENCE), clock, recorder)
     try:
         tab = await profile.login("alice@example.com", "wonderland")
         await clock.advance(timedelta(minutes=26))
@@ -46,13 +49,13 @@ async def test_tab_over_http_refreshes_when_the_server_clock_is_moved(server: Ap
 
 def test_http_target_rejects_a_url_without_scheme() -> None:
     with pytest.raises(ValueError, match="http://"):
-        Target.http("localhost:8000")
+        Target.http("localhost:8000", REFERENCE)
 
 
 async def test_remote_clock_against_a_server_without_test_clock_fails_clearly() -> None:
     with AppServer(env=FAST_HASHING, test_clock=False, access_log=False) as plain:
         remote = RemoteServerClock(plain.base_url, client=httpx.AsyncClient())
-        with pytest.raises(RuntimeError, match="REFAPP_TEST_CLOCK"):
+        with pytest.raises(RuntimeError, match="test clock"):
             await remote.set(VirtualClock().now())
         await remote.aclose()
 
@@ -71,7 +74,7 @@ async def test_lazy_remote_clock_posts_once_per_request_not_once_per_step(
     )
     clock = VirtualClock(recorder=recorder, server=remote)
     await remote.set(clock.now())
-    profile = Profile(Target.http(server.base_url), clock, recorder)
+    profile = Profile(Target.http(server.base_url, REFERENCE), clock, recorder)
     try:
         tab = await profile.login("alice@example.com", "wonderland")
         assert len(posts) == 1  # the deferred start, sent before the first request

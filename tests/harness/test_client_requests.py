@@ -156,7 +156,7 @@ async def test_client_regression_listed_by_the_server_is_applied_by_the_client(
 ) -> None:
     alice = await profile()
     tab = await alice.login(*ALICE)
-    assert not alice.options.proactive_refresh
+    assert not alice.policy.proactive_refresh
     await clock.advance(timedelta(minutes=31))
     assert recorder.count(RefreshStarted) == 0  # no timer refresh before expiry
     assert (await tab.get("/api/chat/history")).status_code == 200

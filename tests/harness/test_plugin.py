@@ -45,7 +45,7 @@ def test_redirect_is_missing(recorder):
     recorder.emit(RedirectToLogin(at=T0 + timedelta(days=8), wall=recorder.wall(),
                                   profile="alice", tab="tab1", reason="refresh_expired",
                                   message="Your session has expired."))
-    assert recorder.count("redirect_to_login") == 0, "alice was sent to the login page"
+    assert recorder.count(RedirectToLogin) == 0, "alice was sent to the login page"
 
 
 @pytest.mark.ac("AC6")
@@ -147,21 +147,29 @@ def test_refapp_marker_overrides_reach_the_embedded_settings(pytester: pytest.Py
     pytester.makepyfile("""
         import pytest
 
+        import httpx
+
         pytestmark = pytest.mark.refapp(idle_timeout_seconds=900)
 
         @pytest.fixture
         def harness_settings():
             return {"access_ttl_seconds": 600}
 
+        async def served(refapp):
+            transport = httpx.ASGITransport(app=refapp.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                return (await client.get("/api/auth/config")).json()
+
         @pytest.mark.refapp(idle_timeout_seconds=600, regressions={"legacy_access_ttl"})
-        def test_marked(refapp):
-            assert refapp.settings.idle_timeout_seconds == 600
-            assert refapp.settings.access_ttl_seconds == 600
-            assert refapp.settings.regressions == {"legacy_access_ttl"}
+        async def test_marked(refapp):
+            config = await served(refapp)
+            assert config["idle_timeout_seconds"] == 600
+            assert config["access_ttl_seconds"] == 600
+            assert config["regressions"] == ["legacy_access_ttl"]
             assert not refapp.remote
 
-        def test_module_level(refapp):
-            assert refapp.settings.idle_timeout_seconds == 900
+        async def test_module_level(refapp):
+            assert (await served(refapp))["idle_timeout_seconds"] == 900
     """)
     pytester.runpytest().assert_outcomes(passed=2)
 
@@ -192,6 +200,8 @@ def test_profile_fixture_signs_in_a_demo_user_and_records_events(
     pytester.makepyfile("""
         import pytest
 
+        from harness.events import LoggedIn, RefreshSucceeded
+
         @pytest.mark.ac("AC2")
         async def test_login(profile, clock, recorder):
             bob = await profile("bob")
@@ -199,8 +209,8 @@ def test_profile_fixture_signs_in_a_demo_user_and_records_events(
             assert await tab.chat("2+2") == "4"
             await clock.advance(1800)  # past the access token's expiry, short of idle
             assert await tab.chat("1+1") == "2"
-            assert recorder.count("logged_in", profile="bob") == 1
-            assert recorder.count("refresh_succeeded") >= 1
+            assert recorder.count(LoggedIn, profile="bob") == 1
+            assert recorder.count(RefreshSucceeded) >= 1
     """)
     result = pytester.runpytest("--harness-report", "reports")
     result.assert_outcomes(passed=1)
@@ -214,7 +224,7 @@ def test_profile_factory_rejects_an_unknown_user(pytester: pytest.Pytester) -> N
         import pytest
 
         async def test_unknown(profile):
-            with pytest.raises(ValueError, match="unknown demo user 'carol'"):
+            with pytest.raises(ValueError, match="no user 'carol' in target profile"):
                 await profile("carol")
     """)
     pytester.runpytest().assert_outcomes(passed=1)

@@ -1,0 +1,46 @@
+"""httpx on one side, the target contract's plain requests and replies on the other."""
+
+from __future__ import annotations
+
+import httpx
+
+from harness.target.contract import Outgoing
+from harness.target.locations import Reply
+
+
+def build_request(http: httpx.AsyncClient, outgoing: Outgoing) -> httpx.Request:
+    return http.build_request(
+        outgoing.method,
+        outgoing.path,
+        headers=outgoing.headers or None,
+        json=outgoing.json if outgoing.json is not None else None,
+        data=outgoing.form,
+    )
+
+
+def reply_of(response: httpx.Response) -> Reply:
+    """A response whose body was read, as the contract sees it."""
+    try:
+        body = response.json() if response.content else None
+    except ValueError:
+        body = None
+    return Reply(
+        status=response.status_code,
+        headers={name.lower(): value for name, value in response.headers.items()},
+        json=body,
+        cookies=dict(response.cookies),
+        text=response.text if body is None else "",
+    )
+
+
+def status_reply(response: httpx.Response) -> Reply:
+    """Only the status and headers of a response whose body is still streaming."""
+    return Reply(
+        status=response.status_code,
+        headers={name.lower(): value for name, value in response.headers.items()},
+    )
+
+
+def jar(http: httpx.AsyncClient) -> dict[str, str]:
+    """The profile's cookies by name (what `{cookie:NAME}` templates read)."""
+    return {cookie.name: cookie.value or "" for cookie in http.cookies.jar}

@@ -1,0 +1,134 @@
+"""The client algorithm's parameters: harness defaults, the profile's, then the app's own."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# The simulated login page's wording; an app that serves its own (the reference app's
+# `client.messages`) replaces it, so a suite compares with what the app's users read.
+DEFAULT_MESSAGES: Mapping[str, str] = {
+    "session_idle": "You were signed out after a period of inactivity.",
+    "refresh_expired": "Your session has expired. Please sign in again.",
+    "session_expired": "Your session has expired. Please sign in again.",
+    "refresh_reused": "Your session was ended for your security. Please sign in again.",
+    "session_revoked": "Your session was ended for your security. Please sign in again.",
+    "logout": "You have signed out.",
+}
+DEFAULT_MESSAGE = "Please sign in again."
+BANNER_CONNECTION = "Connection problem, retrying."
+# A refused access token with one of these reasons means "refresh once, then retry once".
+RETRYABLE = frozenset({"token_expired", "token_invalid", "token_missing", "token_rejected"})
+# Without a configured threshold, refresh when this share of the token's life is left...
+THRESHOLD_SHARE = 0.2
+# ...but never earlier than this many seconds before expiry.
+THRESHOLD_CAP_S = 300.0
+CLIENT_REGRESSIONS = frozenset({"no_proactive_refresh", "per_tab_lock"})
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """Per-profile knobs a scenario sets: injected client bugs, a skewed clock, timings.
+
+    `retry_delays` and `timer_interval_seconds` default to the policy's (None).
+    """
+
+    proactive_refresh: bool = True  # False = regression "no_proactive_refresh"
+    shared_lock: bool = True  # False = regression "per_tab_lock": lock and token per tab
+    retry_delays: tuple[float, ...] | None = None
+    skew_seconds: float = 0.0  # this client's clock minus the virtual (server) clock
+    timer_interval_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.timer_interval_seconds is not None and self.timer_interval_seconds <= 0:
+            raise ValueError("timer_interval_seconds must be positive")
+        if any(delay < 0 for delay in self.retry_delays or ()):
+            raise ValueError("retry_delays must not be negative")
+
+    @property
+    def regressions(self) -> tuple[str, ...]:
+        names = []
+        if not self.proactive_refresh:
+            names.append("no_proactive_refresh")
+        if not self.shared_lock:
+            names.append("per_tab_lock")
+        return tuple(names)
+
+    def with_regressions(self, names: Iterable[str]) -> ClientOptions:
+        """These options plus the client-side regressions among `names` (others are ignored)."""
+        wanted = set(names)
+        return dataclasses.replace(
+            self,
+            proactive_refresh=self.proactive_refresh and "no_proactive_refresh" not in wanted,
+            shared_lock=self.shared_lock and "per_tab_lock" not in wanted,
+        )
+
+
+@dataclass(frozen=True)
+class ClientPolicy:
+    """Every number and text the refresh algorithm acts on, resolved for one app."""
+
+    refresh_threshold_seconds: float | None = None  # None: THRESHOLD_SHARE of the lifetime
+    tick_seconds: float = 30.0
+    retry_delays: tuple[float, ...] = (1.0, 2.0, 4.0)
+    heartbeat_max_seconds: float = 60.0
+    lock_timeout_seconds: float = 10.0
+    idle_timeout_seconds: float | None = None  # the client's own idle sign-out; None: off
+    warning_lead_seconds: float = 0.0
+    retryable: frozenset[str] = RETRYABLE
+    messages: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_MESSAGES))
+    default_message: str = DEFAULT_MESSAGE
+    banner_connection: str = BANNER_CONNECTION
+    proactive_refresh: bool = True
+    shared_lock: bool = True
+
+    def message_for(self, reason: str) -> str:
+        """What the login page says after a redirect caused by `reason`."""
+        return self.messages.get(reason, self.default_message)
+
+    def threshold_for(self, lifetime_seconds: float | None) -> float:
+        """Seconds before expiry at which a token is refreshed (0 without proactive refresh)."""
+        if not self.proactive_refresh:
+            return 0.0
+        if self.refresh_threshold_seconds is not None:
+            return self.refresh_threshold_seconds
+        if lifetime_seconds is None:
+            return 0.0
+        return min(THRESHOLD_CAP_S, THRESHOLD_SHARE * lifetime_seconds)
+
+    def with_options(self, options: ClientOptions) -> ClientPolicy:
+        return dataclasses.replace(
+            self,
+            proactive_refresh=options.proactive_refresh,
+            shared_lock=options.shared_lock,
+            retry_delays=self.retry_delays
+            if options.retry_delays is None
+            else options.retry_delays,
+            tick_seconds=options.timer_interval_seconds or self.tick_seconds,
+        )
+
+    def with_served(self, served: Mapping[str, Any]) -> ClientPolicy:
+        """Apply what an app serves about its client (the reference app's session config)."""
+        client = served.get("client") or {}
+        changes: dict[str, Any] = {}
+        for name in ("refresh_threshold_seconds", "warning_lead_seconds"):
+            if isinstance(served.get(name), int | float):
+                changes[name] = float(served[name])
+        idle = served.get("idle_timeout_seconds")
+        if isinstance(idle, int | float):
+            changes["idle_timeout_seconds"] = float(idle) or None
+        for name in ("tick_seconds", "heartbeat_max_seconds", "lock_timeout_seconds"):
+            if isinstance(client.get(name), int | float):
+                changes[name] = float(client[name])
+        if isinstance(client.get("retry_delays_seconds"), list):
+            changes["retry_delays"] = tuple(float(d) for d in client["retry_delays_seconds"])
+        if isinstance(client.get("retryable_errors"), list):
+            changes["retryable"] = frozenset(map(str, client["retryable_errors"]))
+        if isinstance(client.get("messages"), dict):
+            changes["messages"] = {str(k): str(v) for k, v in client["messages"].items()}
+        for name in ("default_message", "banner_connection"):
+            if isinstance(client.get(name), str):
+                changes[name] = client[name]
+        return dataclasses.replace(self, **changes)
