@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import secrets
 import time
-from urllib.parse import parse_qsl
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from fastapi import FastAPI, Request
