@@ -11,6 +11,7 @@ import pytest
 from harness._realtime import wall_now, wall_seconds
 from harness.fixtures import (
     NOT_APPLICABLE,
+    app_servers,
     clock,
     harness_settings,
     profile,
@@ -31,6 +32,7 @@ from harness.report.writer import new_run_id, point_latest, write_report
 from harness.story import SUITE_CHOICES
 
 __all__ = [
+    "app_servers",
     "clock",
     "harness_settings",
     "profile",
