@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from harness.client import ClientOptions, Profile, Target
     from harness.clock import VirtualClock
     from harness.target import TargetProfile
+    from harness.target.promise import Promise
 
 DEFAULT_TARGET = "reference-app"
 NOT_APPLICABLE = "not applicable: "
@@ -156,6 +157,12 @@ async def clock(recorder: Recorder, refapp: AppUnderTest) -> AsyncIterator[Virtu
     finally:
         if isinstance(server, RemoteServerClock):
             await server.aclose()
+
+
+@pytest.fixture
+async def promise(target: Target) -> Promise:
+    """What the app promises (TTLs, idle timeout...): scenarios derive their timings from it."""
+    return await target.expectations()
 
 
 class ProfileFactory(Protocol):

@@ -11,10 +11,11 @@ import httpx
 from harness.client.network import FaultyTransport, Network
 from harness.client.tab import Tab
 from harness.client.target import Target
+from harness.client.wire import build_request, jar
 from harness.clock import VirtualClock
 from harness.core import ClientOptions, ClientPolicy, ProfileState
 from harness.events import Event, Recorder
-from harness.target import User
+from harness.target import User, contract
 
 E = TypeVar("E", bound=Event)
 
@@ -111,6 +112,26 @@ class Profile:
         if name is None:
             return None
         return next((c.value for c in self.http.cookies.jar if c.name == name), None)
+
+    def current_refresh_token(self) -> str | None:
+        """The refresh token this profile holds now (its cookie, or the one the client keeps)."""
+        return (
+            self.refresh_cookie()
+            if self.target.profile.refresh_cookie()
+            else self.state.refresh_token
+        )
+
+    async def present_refresh_token(self, value: str) -> httpx.Response:
+        """A refresh presenting `value`, outside the refresh algorithm (a replay, a thief)."""
+        spec = self.target.profile
+        outgoing = contract.build(
+            spec, spec.refresh, "refresh", cookies=jar(self.http), refresh_token=value
+        )
+        request = build_request(self.http, outgoing)
+        cookie = spec.refresh_cookie()
+        if cookie is not None:
+            request.headers["Cookie"] = f"{cookie}={value}"
+        return await self.http.send(request)
 
     def emit(self, kind: type[E], tab: str, **fields: Any) -> E:
         event = kind(
