@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -188,3 +189,63 @@ def test_refresh_token_with_trailing_newline_does_not_parse() -> None:
     token = f"{'a' * 32}.0.{'B' * 43}"
     assert parse_refresh_token(token) is not None
     assert parse_refresh_token(token + "\n") is None
+
+
+async def _session_with_claims(api: Api, **overrides: object) -> tuple[int, str]:
+    """GET /api/auth/session with a correctly signed token of a live session, claims changed.
+
+    Returns the status and the error code ("" for a success).
+    """
+    body, _ = await api.login()
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    token = jwt.encode({**claims, **overrides}, "s" * 40, algorithm="HS256")
+    response = await api.get("/api/auth/session", token)
+    return response.status_code, "" if response.is_success else error_of(response)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": 10**20},
+        {"exp": -(10**20)},
+        {"iat": 10**20},
+        {"iat": -1},
+        {"nbf": 10**20},
+        {"iat": "yesterday"},
+        {"exp": True},
+        {"exp": 1.5e9},
+    ],
+    ids=repr,
+)
+async def test_signed_token_with_absurd_times_is_token_invalid(
+    api: Api, claims: dict[str, object]
+) -> None:
+    assert await _session_with_claims(api, **claims) == (401, "token_invalid")
+
+
+async def test_signed_token_expiring_before_it_was_issued_is_token_invalid(api: Api) -> None:
+    issued = int(datetime.now(UTC).timestamp())
+    assert await _session_with_claims(api, iat=issued, exp=issued - 1) == (401, "token_invalid")
+
+
+async def test_signed_token_expired_long_ago_is_token_expired(api: Api) -> None:
+    assert await _session_with_claims(api, iat=0, exp=1) == (401, "token_expired")
+
+
+@pytest.mark.parametrize(
+    ("seconds_ahead", "outcome"), [(120, (401, "token_invalid")), (30, (200, ""))]
+)
+async def test_token_issued_in_the_future_is_token_invalid_beyond_the_leeway(
+    api: Api, seconds_ahead: int, outcome: tuple[int, str]
+) -> None:
+    issued = int(datetime.now(UTC).timestamp()) + seconds_ahead
+    assert await _session_with_claims(api, iat=issued, nbf=issued) == outcome
+
+
+async def test_future_issued_at_is_judged_by_the_app_clock(make_api: Callable[..., Api]) -> None:
+    """With the app's clock an hour behind real time, a token issued at real time is early."""
+    api = make_api(test_clock=True)
+    await api.call("POST", "/__harness__/clock", json={"advance_seconds": -3600})
+    app_now = int(datetime.now(UTC).timestamp()) - 3600
+    assert await _session_with_claims(api, iat=app_now + 3600) == (401, "token_invalid")
+    assert await _session_with_claims(api, iat=app_now) == (200, "")
