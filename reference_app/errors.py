@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,15 +14,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 class ApiError(Exception):
     """Raised anywhere in a request; becomes a JSON error response."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.status = status
         self.code = code
         self.message = message
+        self.headers = dict(headers or {})
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+def error_response(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    body = {"error": code, "message": message, **extra}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 _HTTP_CODES = {
@@ -37,14 +43,15 @@ _HTTP_CODES = {
 
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message)
+    return error_response(exc.status, exc.code, exc.message, exc.headers)
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     message = "no such resource" if exc.status_code == 404 else str(exc.detail)
-    return error_response(exc.status_code, code, message)
+    # A 405's `Allow` (and any other header the raiser set) is part of the answer.
+    return error_response(exc.status_code, code, message, exc.headers)
 
 
 _SHAPE_ERRORS = {"model_attributes_type", "dict_type", "model_type", "missing"}

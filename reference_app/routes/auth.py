@@ -16,6 +16,8 @@ from reference_app.sessions import AuthContext, Grant
 
 REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = "/api/auth"
+# RFC 6749 §5.1: no cache (browser, proxy) may keep a token response; Pragma for HTTP/1.0 ones.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 router = APIRouter(prefix="/api/auth")
 ServicesDep = Annotated[Services, Depends(services)]
@@ -73,6 +75,7 @@ def login(
         raise ApiError(401, "invalid_credentials", "unknown email or wrong password")
     grant = svc.sessions.start(user)
     _set_refresh_cookie(request, response, grant.refresh_token)
+    response.headers.update(NO_STORE)
     return _token_body(svc, grant)
 
 
@@ -82,7 +85,7 @@ async def refresh(request: Request) -> JSONResponse:
     await require_csrf(request)
     svc = services_of(request)
     grant = await svc.call(svc.sessions.refresh, request.cookies.get(REFRESH_COOKIE))
-    response = JSONResponse(_token_body(svc, grant))
+    response = JSONResponse(_token_body(svc, grant), headers=NO_STORE)
     _set_refresh_cookie(request, response, grant.refresh_token)
     return response
 
@@ -106,7 +109,8 @@ async def logout_all(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/session")
-async def session(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
+async def session(auth: AuthDep, svc: ServicesDep, response: Response) -> dict[str, Any]:
+    response.headers.update(NO_STORE)
     current = auth.session
     return {
         "user": await svc.call(_user, svc, current.user),
@@ -120,5 +124,6 @@ async def session(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/config")
-async def config(svc: ServicesDep) -> dict[str, Any]:
+async def config(svc: ServicesDep, response: Response) -> dict[str, Any]:
+    response.headers.update(NO_STORE)  # it carries the server time
     return {**svc.settings.to_client_config(), "server_time": _iso(svc.clock.now())}

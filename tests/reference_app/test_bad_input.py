@@ -12,7 +12,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 
 from reference_app.tokens import parse_refresh_token
-from tests.reference_app.conftest import XRW, Api, error_of
+from tests.reference_app.conftest import LOOPBACK_URL, XRW, Api, error_of
 
 
 async def _session_with(api: Api, token: str) -> tuple[int, str]:
@@ -244,8 +244,43 @@ async def test_token_issued_in_the_future_is_token_invalid_beyond_the_leeway(
 
 async def test_future_issued_at_is_judged_by_the_app_clock(make_api: Callable[..., Api]) -> None:
     """With the app's clock an hour behind real time, a token issued at real time is early."""
-    api = make_api(test_clock=True)
+    api = make_api(test_clock=True, base_url=LOOPBACK_URL)
     await api.call("POST", "/__harness__/clock", json={"advance_seconds": -3600})
     app_now = int(datetime.now(UTC).timestamp()) - 3600
     assert await _session_with_claims(api, iat=app_now + 3600) == (401, "token_invalid")
     assert await _session_with_claims(api, iat=app_now) == (200, "")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("GET", "/api/auth/refresh", "POST"),
+        ("HEAD", "/api/auth/config", "GET"),
+        ("DELETE", "/api/chat", "POST"),
+        ("POST", "/login", "GET, HEAD"),
+        ("POST", "/index.html", "GET, HEAD"),
+    ],
+)
+async def test_method_not_allowed_names_the_allowed_methods(
+    api: Api, method: str, path: str, allow: str
+) -> None:
+    response = await api.call(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    if method != "HEAD":
+        assert error_of(response) == "method_not_allowed"
+
+
+async def test_wrong_method_on_the_test_clock_names_get_and_post(
+    make_api: Callable[..., Api],
+) -> None:
+    response = await make_api(test_clock=True, base_url=LOOPBACK_URL).call(
+        "PUT", "/__harness__/clock"
+    )
+    assert (response.status_code, error_of(response)) == (405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, POST"
+
+
+async def test_post_to_the_openapi_schema_is_method_not_allowed(api: Api) -> None:
+    response = await api.call("POST", "/api/openapi.json")
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD")
