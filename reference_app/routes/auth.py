@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from reference_app.errors import ApiError
 from reference_app.routes.deps import current_auth, require_csrf, services, services_of
 from reference_app.services import Services
 from reference_app.sessions import AuthContext, Grant
@@ -64,19 +63,16 @@ def _set_refresh_cookie(request: Request, response: Response, token: str) -> Non
     )
 
 
-# A plain `def`: argon2 verification is CPU-heavy and runs in the thread pool.
 @router.post("/login", dependencies=[Depends(require_csrf)])
-def login(
+async def login(
     body: LoginBody, request: Request, response: Response, svc: ServicesDep
 ) -> dict[str, Any]:
-    user = svc.users.authenticate(body.email, body.password)
-    if user is None:
-        svc.audit.record("login_failed", user=body.email.strip().lower())
-        raise ApiError(401, "invalid_credentials", "unknown email or wrong password")
-    grant = svc.sessions.start(user)
+    address = request.client.host if request.client else ""
+    user = await svc.logins.authenticate(body.email, body.password, address)
+    grant = await svc.call(svc.sessions.start, user)
     _set_refresh_cookie(request, response, grant.refresh_token)
     response.headers.update(NO_STORE)
-    return _token_body(svc, grant)
+    return await svc.call(_token_body, svc, grant)
 
 
 @router.post("/refresh")
