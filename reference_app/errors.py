@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -29,6 +30,56 @@ def error_response(
 ) -> JSONResponse:
     body = {"error": code, "message": message, **extra}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx answer: a stable code for programs and a text for people."""
+
+    error: str
+    message: str
+
+
+class FieldProblem(BaseModel):
+    field: str
+    problem: str
+
+
+class ValidationErrorBody(ErrorBody):
+    """422 `validation_failed`: which fields are missing or of the wrong type."""
+
+    details: list[FieldProblem]
+
+
+_DESCRIPTIONS = {
+    400: "`bad_request`: the body is not a JSON object, or a malformed Content-Length",
+    401: "the credentials or tokens are missing, invalid or expired (see `error`)",
+    403: "`csrf_failed` (cookie endpoints) or `forbidden` (test clock)",
+    404: "`not_found`",
+    405: "`method_not_allowed`; the `Allow` header lists the methods of this path",
+    413: "`payload_too_large`: a body over 64 KiB",
+    422: "`validation_failed`: fields missing or of the wrong type",
+    429: "`rate_limited`: too many failed sign-ins; wait `Retry-After` seconds",
+    503: "`refresh_conflict`: another process kept winning the rotation; retry",
+}
+
+
+def error_responses(*statuses: int, streaming: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` documenting the JSON error body for each of `statuses`.
+
+    FastAPI documents a `model` in the route's own media type; a streaming route's errors are
+    JSON all the same, so they name the schema that the other routes' models register.
+    """
+    documented: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        model = ValidationErrorBody if status == 422 else ErrorBody
+        doc: dict[str, Any] = {"description": _DESCRIPTIONS[status]}
+        if streaming:
+            ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+            doc["content"] = {"application/json": {"schema": ref}}
+        else:
+            doc["model"] = model
+        documented[status] = doc
+    return documented
 
 
 _HTTP_CODES = {

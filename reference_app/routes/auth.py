@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from reference_app.errors import error_responses
 from reference_app.routes.deps import current_auth, require_csrf, services, services_of
 from reference_app.services import Services
 from reference_app.sessions import AuthContext, Grant
@@ -18,7 +19,7 @@ COOKIE_PATH = "/api/auth"
 # RFC 6749 §5.1: no cache (browser, proxy) may keep a token response; Pragma for HTTP/1.0 ones.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
-router = APIRouter(prefix="/api/auth")
+router = APIRouter(prefix="/api/auth", responses=error_responses(405))
 ServicesDep = Annotated[Services, Depends(services)]
 AuthDep = Annotated[AuthContext, Depends(current_auth)]
 
@@ -63,7 +64,11 @@ def _set_refresh_cookie(request: Request, response: Response, token: str) -> Non
     )
 
 
-@router.post("/login", dependencies=[Depends(require_csrf)])
+@router.post(
+    "/login",
+    dependencies=[Depends(require_csrf)],
+    responses=error_responses(400, 401, 403, 413, 422, 429),
+)
 async def login(
     body: LoginBody, request: Request, response: Response, svc: ServicesDep
 ) -> dict[str, Any]:
@@ -75,7 +80,7 @@ async def login(
     return await svc.call(_token_body, svc, grant)
 
 
-@router.post("/refresh")
+@router.post("/refresh", responses=error_responses(401, 403, 413, 503))
 async def refresh(request: Request) -> JSONResponse:
     # The hot path: no injected dependencies (resolving them costs a fifth of a refresh).
     await require_csrf(request)
@@ -86,7 +91,7 @@ async def refresh(request: Request) -> JSONResponse:
     return response
 
 
-@router.post("/logout", dependencies=[Depends(require_csrf)])
+@router.post("/logout", dependencies=[Depends(require_csrf)], responses=error_responses(403, 413))
 async def logout(request: Request, response: Response, svc: ServicesDep) -> dict[str, bool]:
     await svc.call(svc.sessions.logout, request.cookies.get(REFRESH_COOKIE))
     response.delete_cookie(
@@ -99,12 +104,14 @@ async def logout(request: Request, response: Response, svc: ServicesDep) -> dict
     return {"ok": True}
 
 
-@router.post("/logout-all", dependencies=[Depends(require_csrf)])
+@router.post(
+    "/logout-all", dependencies=[Depends(require_csrf)], responses=error_responses(401, 403, 413)
+)
 async def logout_all(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
     return {"ok": True, "revoked": await svc.call(svc.sessions.logout_all, auth.session.user)}
 
 
-@router.get("/session")
+@router.get("/session", responses=error_responses(401))
 async def session(auth: AuthDep, svc: ServicesDep, response: Response) -> dict[str, Any]:
     response.headers.update(NO_STORE)
     current = auth.session

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, model_validator
 
-from reference_app.errors import ApiError
+from reference_app.errors import ApiError, error_responses
 from reference_app.routes.deps import services
 from reference_app.services import Services
 
@@ -68,7 +68,11 @@ def _is_loopback(host: str) -> bool:
 
 
 # The gate is a router dependency so it answers before the body is validated.
-router = APIRouter(prefix="/__harness__", dependencies=[Depends(_loopback_only)])
+router = APIRouter(
+    prefix="/__harness__",
+    dependencies=[Depends(_loopback_only)],
+    responses=error_responses(403, 405),
+)
 
 
 def _state(svc: Services) -> dict[str, Any]:
@@ -80,7 +84,7 @@ async def read_clock(svc: ServicesDep) -> dict[str, Any]:
     return _state(svc)
 
 
-@router.post("/clock")
+@router.post("/clock", responses=error_responses(400, 413, 422))
 async def move_clock(move: ClockMove, svc: ServicesDep) -> dict[str, Any]:
     field = "set" if move.set is not None else "advance_seconds"
     try:
