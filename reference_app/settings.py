@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reference_app import regressions
+from reference_app.client_constants import CLIENT_CONSTANTS
 
 
 class DemoUser(BaseModel):
@@ -115,6 +116,7 @@ class Settings(BaseSettings):
             "refresh_threshold_seconds": self.refresh_threshold_seconds,
             "warning_lead_seconds": self.warning_lead_seconds,
             "regressions": sorted(self.regressions),
+            "client": CLIENT_CONSTANTS.model_dump(mode="json"),
         }
 
 

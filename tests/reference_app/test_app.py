@@ -118,3 +118,25 @@ async def test_token_and_session_responses_are_never_cached(api: Api) -> None:
         assert response.status_code == 200, response.text
         assert response.headers["cache-control"] == "no-store", response.url
         assert response.headers["pragma"] == "no-cache", response.url
+
+
+async def test_config_serves_the_client_algorithm_constants(api: Api) -> None:
+    security = "Your session was ended for your security. Please sign in again."
+    expired = "Your session has expired. Please sign in again."
+    assert (await api.get("/api/auth/config")).json()["client"] == {
+        "tick_seconds": 30,
+        "retry_delays_seconds": [1, 2, 4],
+        "heartbeat_max_seconds": 60,
+        "lock_timeout_seconds": 10,
+        "retryable_errors": ["token_expired", "token_invalid", "token_missing"],
+        "messages": {
+            "session_idle": "You were signed out after a period of inactivity.",
+            "refresh_expired": expired,
+            "session_expired": expired,
+            "refresh_reused": security,
+            "session_revoked": security,
+            "logout": "You have signed out.",
+        },
+        "default_message": "Please sign in again.",
+        "banner_connection": "Connection problem, retrying.",
+    }
