@@ -80,7 +80,8 @@ def serve(args: argparse.Namespace) -> int:
     except _Unservable as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    url = f"http://{args.host}:{sock.getsockname()[1]}"
+    host = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
+    url = f"http://{host}:{sock.getsockname()[1]}"
     print(f"reference app on {url}  (login page: {url}/login)")
     for user in settings.demo_users:
         print(f"  demo login: {user.email} / {user.password.get_secret_value()}")
