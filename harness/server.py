@@ -19,6 +19,7 @@ import httpx
 from harness._realtime import wall_seconds
 
 READY_PATH = "/api/auth/config"
+CLOCK_ENV = "REFAPP_TEST_CLOCK"
 LOG_TAIL_CHARS = 4000
 
 
@@ -37,7 +38,10 @@ class AppServer:
     """`with AppServer(env={"REFAPP_ACCESS_TTL_SECONDS": "60"}) as server: server.base_url`.
 
     The app runs in a child process, so freezegun in the test process cannot reach it:
-    time moves through `/__harness__/clock`, which `test_clock=True` enables.
+    time moves through `/__harness__/clock`, which `test_clock=True` enables by setting
+    `clock_env` to "1". Any other uvicorn app fits too: give a `ready_path` that answers
+    `ready_status` once the app serves, and the variable that switches its clock on
+    (`HARNESS_TEST_CLOCK` for the drop-in adapters of `harness.adapters`).
     """
 
     def __init__(
@@ -51,6 +55,9 @@ class AppServer:
         port: int | None = None,
         startup_timeout: float = 30.0,
         access_log: bool = True,
+        ready_path: str = READY_PATH,
+        ready_status: int = 200,
+        clock_env: str = CLOCK_ENV,
     ) -> None:
         self.env = dict(env or {})
         self.app = app
@@ -60,6 +67,9 @@ class AppServer:
         self.port = port or free_port(host)
         self.startup_timeout = startup_timeout
         self.access_log = access_log
+        self.ready_path = ready_path
+        self.ready_status = ready_status
+        self.clock_env = clock_env
         self._process: subprocess.Popen[bytes] | None = None
         self._log_file: IO[bytes] | None = None
         self._final_log = ""
@@ -98,7 +108,7 @@ class AppServer:
     def child_env(self) -> dict[str, str]:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         if self.test_clock:
-            env["REFAPP_TEST_CLOCK"] = "1"
+            env[self.clock_env] = "1"
         return env
 
     def start(self) -> None:
@@ -121,17 +131,17 @@ class AppServer:
     def _wait_ready(self) -> None:
         # Real time: a test may start the server inside a freezegun block.
         deadline = wall_seconds() + self.startup_timeout
-        url = self.base_url + READY_PATH
+        url = self.base_url + self.ready_path
         with httpx.Client(timeout=2.0) as client:
             while wall_seconds() < deadline:
                 assert self._process is not None
                 if self._process.poll() is not None:
                     raise ServerStartError(
                         f"{self.app} exited with code {self._process.returncode} "
-                        f"before answering {READY_PATH}:\n{self.log_tail()}"
+                        f"before answering {self.ready_path}:\n{self.log_tail()}"
                     )
                 try:
-                    if client.get(url).status_code == 200:
+                    if client.get(url).status_code == self.ready_status:
                         return
                 except httpx.TransportError:
                     pass  # not listening yet
