@@ -25,6 +25,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 USERS = {"alice": "alice-fixture-pw-1", "bob": "bob-fixture-pw-2"}
 
 
+# waitress times idle connections with time.time: past 120 s of moved time it drops them.
+CHANNEL_TIMEOUT = str(4_000_000_000)  # beyond the test clock's 100 years
+
+
 class WaitressServer(AppServer):
     """A WSGI app under waitress; loopback is a trusted proxy, as behind a local reverse proxy."""
 
@@ -34,6 +38,7 @@ class WaitressServer(AppServer):
             "-m",
             "waitress",
             f"--listen={self.host}:{self.port}",
+            f"--channel-timeout={CHANNEL_TIMEOUT}",
             "--trusted-proxy=127.0.0.1",
             "--trusted-proxy-headers=x-forwarded-for",
             *(["--call"] if self.factory else []),

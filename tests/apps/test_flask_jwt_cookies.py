@@ -52,6 +52,17 @@ def test_wrong_password_is_refused_with_401(flask_app: RunningApp) -> None:
     assert (response.status_code, response.json()) == (401, {"msg": "Bad username or password"})
 
 
+@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"username": "alice"}'])
+def test_login_without_both_fields_is_a_400(flask_app: RunningApp, body: bytes) -> None:
+    response = httpx.post(
+        flask_app.base_url + "/api/login",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"msg": "username and password are required"}
+
+
 def test_get_with_the_access_cookie_needs_no_csrf_header(browser: httpx.Client) -> None:
     assert browser.get("/api/me").json() == {"username": "alice"}
 

@@ -53,12 +53,13 @@ def create_app() -> Flask:
 def _add_routes(app: Flask, passwords: dict[str, str]) -> None:
     @app.post("/api/login")
     def login() -> tuple[Response, int] | Response:
-        body = request.get_json(silent=True) or {}
-        username, password = body.get("username"), body.get("password")
-        stored = passwords.get(username) if isinstance(username, str) else None
-        if stored is None or not isinstance(password, str):
-            return jsonify(msg="Bad username or password"), 401
-        if not check_password_hash(stored, password):
+        body = request.get_json(silent=True)
+        username = body.get("username") if isinstance(body, dict) else None
+        password = body.get("password") if isinstance(body, dict) else None
+        if not isinstance(username, str) or not isinstance(password, str):
+            return jsonify(msg="username and password are required"), 400
+        stored = passwords.get(username)
+        if stored is None or not check_password_hash(stored, password):
             return jsonify(msg="Bad username or password"), 401
         access_token = create_access_token(identity=username)
         response = jsonify(msg="login successful", access_token=access_token)
@@ -88,7 +89,8 @@ def _add_routes(app: Flask, passwords: dict[str, str]) -> None:
     @app.post("/api/echo")
     @jwt_required()
     def echo() -> tuple[Response, int] | Response:
-        message = (request.get_json(silent=True) or {}).get("message")
+        body = request.get_json(silent=True)
+        message = body.get("message") if isinstance(body, dict) else None
         if not isinstance(message, str):
             return jsonify(msg="message must be a string"), 400
         return jsonify(reply=message)
