@@ -1,7 +1,8 @@
 """A one-file Django site behind the Django test-clock adapter: `GET /time` reports the clock.
 
 `PROBE_DJANGO_VIA=middleware` installs `TestClockMiddleware`; anything else includes
-`harness.adapters.django_urls`. `HARNESS_TEST_CLOCK=1` enables either.
+`harness.adapters.django_urls`. `HARNESS_TEST_CLOCK=1` enables either, unless
+`PROBE_DJANGO_SETTING` (`on` or `off`) sets the Django setting `HARNESS_TEST_CLOCK`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ settings.configure(
     MIDDLEWARE=(["harness.adapters.django.TestClockMiddleware"] if VIA_MIDDLEWARE else [])
     + STANDARD_MIDDLEWARE,
 )
+if os.environ.get("PROBE_DJANGO_SETTING") in ("on", "off"):
+    settings.HARNESS_TEST_CLOCK = os.environ["PROBE_DJANGO_SETTING"] == "on"
 
 from django.core.asgi import get_asgi_application  # noqa: E402 (needs the settings above)
 from django.http import HttpRequest, JsonResponse  # noqa: E402

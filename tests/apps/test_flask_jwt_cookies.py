@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.apps.servers import RunningApp
+from tests.apps.servers import RunningApp, flask_jwt_cookies_server
 from tests.apps.tokens import claims, tampered
 
 CSRF = "X-CSRF-TOKEN"
@@ -144,3 +144,10 @@ def test_logout_clears_the_cookies_but_a_kept_refresh_token_still_works(
     assert refresh(browser, csrf="x").json() == {"msg": 'Missing cookie "refresh_token_cookie"'}
     with httpx.Client(base_url=flask_app.base_url, cookies=kept) as thief:
         assert refresh(thief).status_code == 200
+
+
+def test_server_fixture_leaves_no_process_listening() -> None:
+    with flask_jwt_cookies_server(test_clock=False) as app:
+        assert httpx.get(app.base_url + "/__harness__/clock").status_code == 404
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(app.base_url + "/api/me")

@@ -15,7 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from harness.adapters import asgi
 from harness.adapters.clock_core import (
     CLOCK_PATH,
     ENV_VAR,
@@ -293,12 +295,38 @@ def test_adapter_answers_other_methods_with_405(probe: Probe) -> None:
 
 @pytest.mark.parametrize("kind", list(PROBES))
 def test_adapter_is_off_unless_enabled(kind: str) -> None:
-    with probe_server(kind, test_clock=False) as server:
-        client = httpx.Client(base_url=server.base_url)
-        for response in (client.get(CLOCK_PATH), client.post(CLOCK_PATH, json={"set": "x"})):
+    with probe_server(kind, test_clock=False) as server, httpx.Client() as client:
+        for response in (
+            client.get(server.base_url + CLOCK_PATH),
+            client.post(server.base_url + CLOCK_PATH, json={"set": "x"}),
+        ):
             assert (response.status_code, response.json()["error"]) == (404, "not_found")
-        assert abs(client.get("/time").json()["time"] - time.time()) < 5
-        client.close()
+        assert abs(client.get(server.base_url + "/time").json()["time"] - time.time()) < 5
+
+
+@pytest.mark.parametrize(("setting", "env_on", "status"), [("on", False, 200), ("off", True, 404)])
+def test_django_setting_wins_over_the_environment_variable(
+    setting: str, env_on: bool, status: int
+) -> None:
+    server = probe_server("django-urls", test_clock=env_on)
+    server.env["PROBE_DJANGO_SETTING"] = setting
+    with server:
+        assert httpx.get(server.base_url + CLOCK_PATH).status_code == status
+
+
+async def test_asgi_adapter_wraps_a_fastapi_app_and_passes_other_requests_through() -> None:
+    api = FastAPI()
+
+    @api.get("/hello")
+    async def hello() -> dict[str, str]:
+        return {"hello": "world"}
+
+    app = asgi.TestClockMiddleware(api, enabled=True)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/hello")).json() == {"hello": "world"}
+        assert (await client.get(CLOCK_PATH)).json()["offset_seconds"] == 0.0
+        assert (await client.get("/missing")).status_code == 404
 
 
 @pytest.mark.parametrize(
