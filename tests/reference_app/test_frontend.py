@@ -15,11 +15,12 @@ from harness.browser import BrowserProfile, BrowserSession, BrowserTab, launch_c
 from harness.clock import RemoteServerClock, VirtualClock
 from harness.events import BannerShown, Recorder, RefreshRetry
 from harness.server import AppServer
-from harness.users import DEMO_USERS
+from harness.target import load_profile
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-ALICE, BOB = DEMO_USERS["alice"], DEMO_USERS["bob"]
+REFERENCE = load_profile("reference-app")
+ALICE, BOB = REFERENCE.user("alice"), REFERENCE.user("bob")
 FAST_LOGIN = {"REFAPP_PASSWORD_HASH_MEMORY_KIB": "8", "REFAPP_PASSWORD_HASH_TIME_COST": "1"}
 DRAFT = "alice's half-written question"
 
@@ -72,13 +73,13 @@ async def test_draft_is_not_shown_to_the_next_user_of_the_profile_after_sign_out
 ) -> None:
     shared = await session.new_profile("shared")
     tab = await shared.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await tab.page.get_by_test_id("chat-input").fill(DRAFT)
     await tab.logout()
-    await tab.login(BOB.email, BOB.password)
+    await tab.login(BOB.identifier, BOB.secret())
     assert await draft_of(tab) == ""
     await tab.logout()
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     assert await draft_of(tab) == ""  # removed at sign-out, not only hidden from Bob
     keys = await tab.page.evaluate("() => Object.keys(localStorage)")
     assert not [key for key in keys if "draft" in key], keys
@@ -89,12 +90,12 @@ async def test_draft_left_by_a_signed_out_tab_is_removed_by_the_broadcast(
 ) -> None:
     alice = await session.new_profile("alice")
     writing = await alice.new_tab("/login")
-    await writing.login(ALICE.email, ALICE.password)
+    await writing.login(ALICE.identifier, ALICE.secret())
     other = await alice.new_tab("/")
     await writing.page.get_by_test_id("chat-input").fill(DRAFT)
     await other.logout()  # the other tab signs out; the writing one follows
     await writing.wait_for_login_page()
-    await writing.login(ALICE.email, ALICE.password)
+    await writing.login(ALICE.identifier, ALICE.secret())
     assert await draft_of(writing) == ""
 
 
@@ -114,7 +115,7 @@ async def test_login_page_shows_the_served_sign_out_message(session: BrowserSess
     alice = await session.new_profile("alice")
     await serve_client_constants(alice, messages={"logout": "Signed out (served text)."})
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await tab.logout()
     assert await tab.login_message() == "Signed out (served text)."
 
@@ -127,7 +128,7 @@ async def test_refresh_backoff_and_banner_follow_the_served_constants(
         alice, banner_connection="Offline (served text).", retry_delays_seconds=[3]
     )
     tab = await alice.new_tab("/login")
-    await tab.login(ALICE.email, ALICE.password)
+    await tab.login(ALICE.identifier, ALICE.secret())
     await clock.advance(timedelta(minutes=24), mode="fast_forward")  # refresh due at 25 min
     await alice.fail_refresh()
     # run_for: the first tick after 25 min tries, waits 3 s, tries again, shows the banner.
