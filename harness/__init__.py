@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from harness import checks
+    from harness.applicability import NotApplicable
+    from harness.fixtures import ProfileFactory
+    from harness.target import Promise, TargetProfile, load_profile
     from harness.checks import CheckFailed
     from harness.client import ClientOptions, ConnectionProblem, Profile, SignedOut, Tab, Target
     from harness.clock import RemoteServerClock, VirtualClock
@@ -23,6 +26,11 @@ _HOMES = {
     "ClientOptions": "harness.client",
     "ConnectionProblem": "harness.client",
     "Event": "harness.events",
+    "NotApplicable": "harness.applicability",
+    "ProfileFactory": "harness.fixtures",
+    "Promise": "harness.target",
+    "TargetProfile": "harness.target",
+    "load_profile": "harness.target",
     "Profile": "harness.client",
     "Recorder": "harness.events",
     "RemoteServerClock": "harness.clock",
@@ -37,14 +45,19 @@ __all__ = [
     "ClientOptions",
     "ConnectionProblem",
     "Event",
+    "NotApplicable",
     "Profile",
+    "ProfileFactory",
+    "Promise",
     "Recorder",
     "RemoteServerClock",
     "SignedOut",
     "Tab",
     "Target",
+    "TargetProfile",
     "VirtualClock",
     "checks",
+    "load_profile",
 ]
 __version__ = "0.1.0"
 

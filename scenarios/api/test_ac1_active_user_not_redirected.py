@@ -7,13 +7,17 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.checks import CheckFailed
-from harness.client import ClientOptions, SignedOut, Tab
-from harness.clock import VirtualClock
+from harness import (
+    CheckFailed,
+    ClientOptions,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    Tab,
+    VirtualClock,
+    checks,
+)
 from harness.events import Recorder, RefreshSucceeded
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 TOKENS = 4  # the user works through four access-token lifetimes
 

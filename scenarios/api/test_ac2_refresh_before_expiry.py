@@ -6,13 +6,16 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.checks import CheckFailed
-from harness.client import ClientOptions, Profile
-from harness.clock import VirtualClock
+from harness import (
+    CheckFailed,
+    ClientOptions,
+    Profile,
+    ProfileFactory,
+    Promise,
+    VirtualClock,
+    checks,
+)
 from harness.events import LoggedIn, Recorder, RefreshStarted
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 async def act_every_minute_through_two_lifetimes(

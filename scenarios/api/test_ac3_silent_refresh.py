@@ -7,14 +7,18 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from harness import checks
-from harness.applicability import NotApplicable
-from harness.checks import CheckFailed
-from harness.client import ConnectionProblem, SignedOut, Tab
+from harness import (
+    CheckFailed,
+    ConnectionProblem,
+    NotApplicable,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    Tab,
+    checks,
+)
 from harness.clock import Mode, VirtualClock
 from harness.events import Recorder, RefreshSucceeded
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 def idle_past_expiry(promise: Promise) -> timedelta:

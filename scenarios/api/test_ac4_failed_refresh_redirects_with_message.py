@@ -7,13 +7,17 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.checks import CheckFailed
-from harness.client import ConnectionProblem, SignedOut, Tab
-from harness.clock import VirtualClock
+from harness import (
+    CheckFailed,
+    ConnectionProblem,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    Tab,
+    VirtualClock,
+    checks,
+)
 from harness.events import Recorder
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 async def return_after_refresh_token_expired(

@@ -7,15 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.applicability import NotApplicable
+from harness import (
+    CheckFailed,
+    NotApplicable,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    Tab,
+    VirtualClock,
+    checks,
+)
 from harness.behaviour import chat_every
-from harness.checks import CheckFailed
-from harness.client import SignedOut, Tab
-from harness.clock import VirtualClock
 from harness.events import Recorder
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 MESSAGES = 6  # five idle timeouts' worth of time in all
 

@@ -6,15 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.applicability import NotApplicable
+from harness import (
+    CheckFailed,
+    NotApplicable,
+    Profile,
+    ProfileFactory,
+    Promise,
+    VirtualClock,
+    checks,
+)
 from harness.behaviour import chat_every
-from harness.checks import CheckFailed
-from harness.client import Profile
-from harness.clock import VirtualClock
 from harness.events import Recorder, RequestSent
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 def idle_of(promise: Promise) -> timedelta:

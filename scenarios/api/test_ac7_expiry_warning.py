@@ -6,15 +6,18 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.applicability import NotApplicable
+from harness import (
+    CheckFailed,
+    NotApplicable,
+    Profile,
+    ProfileFactory,
+    Promise,
+    Tab,
+    VirtualClock,
+    checks,
+)
 from harness.behaviour import chat_every
-from harness.checks import CheckFailed
-from harness.client import Profile, Tab
-from harness.clock import VirtualClock
 from harness.events import Recorder, RedirectToLogin, WarningShown
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 def timings(user: Profile, promise: Promise) -> tuple[timedelta, timedelta]:

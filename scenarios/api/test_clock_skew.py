@@ -6,12 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.client import ClientOptions
-from harness.clock import VirtualClock
+from harness import ClientOptions, ProfileFactory, Promise, VirtualClock, checks
 from harness.events import LoggedIn, Recorder, RefreshStarted
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 @pytest.mark.ac("AC1", "AC2")

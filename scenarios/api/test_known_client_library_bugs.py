@@ -13,12 +13,8 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.client import ClientOptions, SignedOut
-from harness.clock import VirtualClock
+from harness import ClientOptions, ProfileFactory, Promise, SignedOut, VirtualClock, checks
 from harness.events import Recorder, RequestSent, Unauthorized
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 REACTIVE_ONLY = ClientOptions(proactive_refresh=False)  # every request meets the 401 first
 # Real-time bound on a burst: a request left hanging would wait forever, not a bit longer.

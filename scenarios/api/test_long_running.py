@@ -6,12 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.applicability import NotApplicable
-from harness.clock import VirtualClock
+from harness import NotApplicable, ProfileFactory, Promise, VirtualClock, checks
 from harness.events import Recorder, RefreshSucceeded, Rotation
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 WEEK = timedelta(days=7)
 

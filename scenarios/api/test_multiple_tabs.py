@@ -8,13 +8,16 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from harness import checks
-from harness.checks import CheckFailed
-from harness.client import ClientOptions, SignedOut
-from harness.clock import VirtualClock
+from harness import (
+    CheckFailed,
+    ClientOptions,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    VirtualClock,
+    checks,
+)
 from harness.events import LoggedOut, Recorder, RefreshSucceeded, Rotation, TokenAdopted
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 pytestmark = pytest.mark.needs("probe")
 

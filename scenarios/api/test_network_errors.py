@@ -6,13 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.applicability import NotApplicable
-from harness.client import ClientOptions, Profile, SignedOut
-from harness.clock import VirtualClock
+from harness import (
+    ClientOptions,
+    NotApplicable,
+    Profile,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    VirtualClock,
+    checks,
+)
 from harness.events import BannerShown, LoggedIn, Recorder, RefreshRetry, RefreshStarted
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 def refresh_due(user: Profile, promise: Promise) -> timedelta:

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness import checks
-from harness.applicability import NotApplicable
-from harness.client import SignedOut
-from harness.clock import VirtualClock
+from harness import NotApplicable, ProfileFactory, Promise, SignedOut, VirtualClock, checks
 from harness.events import Recorder
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 @pytest.mark.ac("AC4")

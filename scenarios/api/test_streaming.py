@@ -6,12 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.client import ClientOptions
+from harness import ClientOptions, ProfileFactory, Promise, checks
 from harness.clock import Mode, VirtualClock
 from harness.events import Recorder, RefreshSucceeded, Unauthorized
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 pytestmark = pytest.mark.needs("stream")
 

@@ -6,13 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.checks import CheckFailed
-from harness.client import Profile, SignedOut
-from harness.clock import VirtualClock
+from harness import CheckFailed, Profile, ProfileFactory, Promise, SignedOut, VirtualClock, checks
 from harness.events import LoggedIn, Recorder, RedirectToLogin
-from harness.fixtures import ProfileFactory
-from harness.target import Promise
 
 
 async def tokens_from_every_path(user: Profile, clock: VirtualClock, promise: Promise) -> list[str]:
