@@ -121,17 +121,28 @@ class Profile:
             else self.state.refresh_token
         )
 
-    async def present_refresh_token(self, value: str) -> httpx.Response:
-        """A refresh presenting `value`, outside the refresh algorithm (a replay, a thief)."""
+    async def present_refresh_token(
+        self, value: str, *, cookies: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """A refresh presenting `value`, outside the refresh algorithm (a replay, a thief).
+
+        `cookies` stand for the whole cookie jar (e.g. one copied before a logout); by default
+        the profile's own jar, with the refresh cookie set to `value`.
+        """
         spec = self.target.profile
-        outgoing = contract.build(
-            spec, spec.refresh, "refresh", cookies=jar(self.http), refresh_token=value
-        )
+        held = dict(jar(self.http) if cookies is None else cookies)
+        name = spec.refresh_cookie()
+        if name is not None:
+            held[name] = value
+        outgoing = contract.build(spec, spec.refresh, "refresh", cookies=held, refresh_token=value)
         request = build_request(self.http, outgoing)
-        cookie = spec.refresh_cookie()
-        if cookie is not None:
-            request.headers["Cookie"] = f"{cookie}={value}"
+        if held:
+            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in held.items())
         return await self.http.send(request)
+
+    def cookies(self) -> dict[str, str]:
+        """A copy of the profile's cookie jar by name."""
+        return jar(self.http)
 
     def emit(self, kind: type[E], tab: str, **fields: Any) -> E:
         event = kind(

@@ -102,7 +102,7 @@ async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
 ) -> None:
     user = await profile()
     tabs = [await user.login(), user.open_tab(), user.open_tab()]
-    refresh_token = user.current_refresh_token()
+    refresh_token, cookies = user.current_refresh_token(), user.cookies()
     await tabs[1].logout()
     assert [tab.signed_in for tab in tabs] == [False, False, False]
     assert recorder.count(LoggedOut) == 3
@@ -110,5 +110,8 @@ async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
         await tabs[2].probe()
     # The server ended the session too: the refresh token the profile held is refused.
     assert refresh_token is not None
-    replay = await user.present_refresh_token(refresh_token)
-    assert 400 <= replay.status_code < 500
+    replay = await user.present_refresh_token(refresh_token, cookies=cookies)
+    assert 400 <= replay.status_code < 500, (
+        f"after logout the server still refreshed the session ({replay.status_code}): "
+        "logout only cleared the browser"
+    )

@@ -10,14 +10,21 @@ from harness import CheckFailed, Profile, ProfileFactory, Promise, SignedOut, Vi
 from harness.events import LoggedIn, Recorder, RedirectToLogin
 
 
+def has_grace(user: Profile, promise: Promise) -> bool:
+    """A lost refresh response can be retried: the app re-issues inside a grace window."""
+    grace = promise.policy.grace_seconds
+    return not promise.policy.rotation or (grace or 0) > user.policy.retry_delays[0]
+
+
 async def tokens_from_every_path(user: Profile, clock: VirtualClock, promise: Promise) -> list[str]:
-    """Access tokens from a login, a refresh, and a refresh whose response was lost (the
-    retry gets a grace-window re-issue where the app has one)."""
+    """Access tokens from a login, a refresh, and, where the app can re-issue, a refresh whose
+    response was lost (its retry gets the grace-window re-issue)."""
     tab = await user.login()
     tokens = []
     ttl = promise.access_ttl.total_seconds()
     period = timedelta(seconds=ttl - user.policy.threshold_for(ttl) + user.policy.tick_seconds)
-    for step in ("login", "refresh", "lost response"):
+    steps = ["login", "refresh", "lost response"][: 3 if has_grace(user, promise) else 2]
+    for step in steps:
         if step == "lost response":
             user.network.lose_next_response(user.target.profile.path_of("refresh"))
         if step != "login":
@@ -33,7 +40,7 @@ async def test_login_refresh_and_retried_refresh_give_the_promised_access_ttl(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
     tokens = await tokens_from_every_path(await profile(), clock, promise)
-    assert len(set(tokens)) == 3
+    assert len(set(tokens)) == len(tokens) >= 2
     checks.access_ttl_everywhere(recorder, promise.access_ttl.total_seconds())
 
 
