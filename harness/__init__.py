@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from harness import checks
     from harness.applicability import NotApplicable
-    from harness.fixtures import ProfileFactory
-    from harness.target import Promise, TargetProfile, load_profile
     from harness.checks import CheckFailed
     from harness.client import ClientOptions, ConnectionProblem, Profile, SignedOut, Tab, Target
     from harness.clock import RemoteServerClock, VirtualClock
     from harness.events import Event, Recorder
+    from harness.fixtures import ProfileFactory
+    from harness.target import Promise, TargetProfile, load_profile
 
 _HOMES = {
     "CheckFailed": "harness.checks",
