@@ -88,7 +88,9 @@ def test_report_records_outcomes_ac_and_events(suite: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1, failed=1, skipped=1)
     result.stdout.fnmatch_lines(["session-harness report: *index.html"])
     doc = report_of(suite.path / "reports")
-    assert doc["summary"] == {"passed": 1, "failed": 1, "skipped": 1, "total": 3}
+    counts = {k: doc["summary"][k] for k in ("passed", "failed", "skipped", "errors", "total")}
+    assert counts == {"passed": 1, "failed": 1, "skipped": 1, "errors": 0, "total": 3}
+    assert doc["summary"]["outcome"] == "failed"
     statuses = {ac: row["status"] for ac, row in doc["acceptance_criteria"].items()}
     assert statuses == {
         "AC1": "passed",
