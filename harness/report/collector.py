@@ -35,6 +35,12 @@ HARNESS_ATTR = "harness"
 MESSAGE_LIMIT = 400
 
 
+def suite_of_path(path: str) -> str:
+    """The suite a folder name gives (the nearest folder named api, browser or load), or api."""
+    parts = Path(path.split("::", 1)[0]).parts
+    return next((folder for folder in reversed(parts[:-1]) if folder in SUITES), "api")
+
+
 def suite_of(item: pytest.Item) -> str:
     """The `suite` marker, else the `browser` marker, else the nearest folder named after a suite.
 
@@ -51,10 +57,9 @@ def suite_of(item: pytest.Item) -> str:
     if item.get_closest_marker("browser") is not None:
         return "browser"
     try:
-        parts = item.path.relative_to(item.config.rootpath).parts
+        return suite_of_path(str(item.path.relative_to(item.config.rootpath)))
     except ValueError:
-        parts = item.path.parts
-    return next((folder for folder in reversed(parts[:-1]) if folder in SUITES), "api")
+        return suite_of_path(str(item.path))
 
 
 def story_tags(item: pytest.Item) -> tuple[list[str], list[str]]:
@@ -103,48 +108,64 @@ def signal_name(exc: BaseException) -> str | None:
 
 
 class ResultCollector:
-    """A pytest plugin object: one TestResult per test, kept in run order."""
+    """A pytest plugin object: one TestResult per finished test, in the order they finished.
+
+    A test joins the run with its teardown report: one a signal interrupted never finished
+    and is listed as unfinished instead (its setup alone must not read as a pass).
+    """
 
     def __init__(self, run: RunResult) -> None:
         self.run = run
-        self.running: dict[str, None] = {}  # tests started and not finished, in start order
-        self._by_id: dict[str, TestResult] = {}
+        self.running: dict[str, TestResult | None] = {}  # started, not finished, in order
 
     def _result(self, nodeid: str, data: dict[str, Any]) -> TestResult:
-        if nodeid not in self._by_id:
+        result = self.running.get(nodeid)
+        if result is None:
             result = TestResult(nodeid, data["suite"], ac=data["ac"], scenarios=data["scenarios"])
-            self._by_id[nodeid] = result
-            self.run.tests.append(result)
-        return self._by_id[nodeid]
+            self.running[nodeid] = result
+        return result
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
-        self.running[nodeid] = None
+        self.running.setdefault(nodeid, None)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data: dict[str, Any] | None = getattr(report, HARNESS_ATTR, None)
         if data is None:
+            if report.failed:  # a crashed pytest-xdist worker reports its test so
+                data = {"suite": suite_of_path(report.nodeid), "ac": [], "scenarios": []}
+                data["message"] = first_line(report.longreprtext)
+                self._record(report, data)
+                self._finish(report.nodeid, data)
             return
+        self._record(report, data)
+        if report.when == "teardown":
+            self._finish(report.nodeid, data)
+
+    def _record(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
         result = self._result(report.nodeid, data)
         result.duration_s += report.duration
         if report.failed and result.status != FAILED:
             message = data.get("message", "failed")
-            result.status, result.failure = (
-                FAILED,
-                Failure(report.when, message, report.longreprtext),
-            )
+            result.status = FAILED
+            result.failure = Failure(report.when or "?", message, report.longreprtext)
         elif report.skipped and result.status == PASSED:
             result.skip_reason = _skip_reason(report)
             result.status = skip_status(result.skip_reason)
-        if report.when == "teardown":
-            self.running.pop(report.nodeid, None)
-            result.events = [event_from_dict(e) for e in data.get("events", [])]
-            if data.get("load"):
-                self.run.load = {**(self.run.load or {}), **data["load"]}
+
+    def _finish(self, nodeid: str, data: dict[str, Any]) -> None:
+        result = self.running.pop(nodeid, None)
+        if result is None:
+            return
+        result.events = [event_from_dict(e) for e in data.get("events", [])]
+        if data.get("load"):
+            self.run.load = {**(self.run.load or {}), **data["load"]}
+        self.run.tests.append(result)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             lines = report.longreprtext.strip().splitlines() or ["failed"]
-            self.run.collection_errors.append(CollectionError(report.nodeid, lines[-1].strip()))
+            message = lines[-1].removeprefix("E").strip()  # pytest's "E   SyntaxError: …"
+            self.run.collection_errors.append(CollectionError(report.nodeid, message))
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.run.deselected += len(items)
