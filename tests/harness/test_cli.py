@@ -170,3 +170,12 @@ def test_run_against_a_base_url_from_a_project_with_warnings_as_errors(tmp_path:
     assert "Traceback" not in result.stderr
     doc = json.loads((tmp_path / "out" / "latest" / "results.json").read_text())
     assert doc["summary"]["passed"] == 1
+
+
+def test_failure_text_in_the_terminal_keeps_square_brackets(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bracketed = 'def test_x_{suite}(recorder):\n    assert False, "[alice/tab1] sent to /login"\n'
+    make_scenarios(pytester.path, api=bracketed, browser=None)
+    assert main(["run", "--report-dir", "out"]) == 1
+    assert "AssertionError: [alice/tab1] sent to /login" in capsys.readouterr().out
