@@ -86,7 +86,7 @@ def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None
             legend=_legend(),
             trend=render_trend(trend) if trend and len(trend) > 1 else None,
             load_figures=load_section.figures(run.load) if run.load else [],
-            load_chart=load_section.chart(run.load) if run.load else None,
+            load_charts=load_section.charts(run.load) if run.load else [],
         )
     )
 

@@ -1,7 +1,8 @@
 """The report's load section: figures (name → value) and an optional series chart.
 
 `run.load` is a dict: every key but `series` is a figure; `series`, when present, maps a
-line's name to its `[x, y]` points (e.g. seconds into the storm → requests per second).
+line's name to its `[x, y]` points (e.g. seconds into the storm → requests per second),
+each drawn on its own axes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 SERIES = "series"
-WIDTH, HEIGHT, PAD = 640, 180, 34
+WIDTH, HEIGHT, PAD = 360, 170, 44
 COLOURS = ("#0969da", "#cf222e", "#1a7f37", "#8250df", "#9a6700")
 
 
@@ -40,40 +41,36 @@ def _points(raw: Any) -> list[tuple[float, float]]:
     return points
 
 
-def chart(load: Mapping[str, Any]) -> Markup | None:
-    """One SVG with a polyline per series, axes from 0; None without usable series."""
+def _chart(name: str, points: list[tuple[float, float]], colour: str) -> Markup:
+    """One series on its own axes (from 0 to its largest x and y)."""
+    x_max = max(max(x for x, _ in points), 1e-9)
+    y_max = max(max(y for _, y in points), 1e-9)
+    plot_w, plot_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
+    coords = " ".join(
+        f"{PAD + plot_w * x / x_max:.1f},{HEIGHT - PAD - plot_h * y / y_max:.1f}" for x, y in points
+    )
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="load-chart" width="{WIDTH}" '
+        f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img">'
+        f'<text x="{PAD}" y="16" fill="{colour}" font-weight="600">{escape(name)}</text>'
+        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
+        'class="tl-lane"/>'
+        f'<text x="{PAD}" y="{HEIGHT - 12}" class="tl-tick">{_format(0)}</text>'
+        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 12}" class="tl-tick">{_format(x_max)}</text>'
+        f'<text x="{PAD - 4}" y="{PAD + 4}" class="tl-label">{_format(y_max)}</text>'
+        f'<text x="{PAD - 4}" y="{HEIGHT - PAD + 4}" class="tl-label">0</text>'
+        f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="1.8"/>'
+        "</svg>"
+    )
+
+
+def charts(load: Mapping[str, Any]) -> list[Markup]:
+    """One small chart per series; none without usable series."""
     raw = load.get(SERIES)
     if not isinstance(raw, Mapping):
-        return None
+        return []
     series = {str(name): pts for name, values in raw.items() if (pts := _points(values))}
-    if not series:
-        return None
-    xs = [x for pts in series.values() for x, _ in pts]
-    ys = [y for pts in series.values() for _, y in pts]
-    x_max, y_max = max(max(xs), 1e-9), max(max(ys), 1e-9)
-    plot_w, plot_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="load-chart" width="{WIDTH}" '
-        f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img">',
-        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
-        'class="tl-lane"/>',
-        f'<text x="{PAD}" y="{HEIGHT - 10}" class="tl-tick">0</text>',
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 10}" class="tl-tick">{_format(x_max)}</text>',
-        f'<text x="4" y="{PAD}" class="tl-start">{_format(y_max)}</text>',
+    return [
+        _chart(name, pts, COLOURS[index % len(COLOURS)])
+        for index, (name, pts) in enumerate(series.items())
     ]
-    for index, (name, pts) in enumerate(series.items()):
-        colour = COLOURS[index % len(COLOURS)]
-        coords = " ".join(
-            f"{PAD + plot_w * x / x_max:.1f},{HEIGHT - PAD - plot_h * y / y_max:.1f}"
-            for x, y in pts
-        )
-        parts.append(
-            f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="1.8">'
-            f"<title>{escape(name)}</title></polyline>"
-        )
-        parts.append(
-            f'<text x="{WIDTH - PAD}" y="{PAD + 14 * index}" fill="{colour}" '
-            f'text-anchor="end">{escape(name)}</text>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))

@@ -175,3 +175,34 @@ def test_matrix_says_not_run_for_a_suite_that_did_not_run_and_not_covered_where_
     cells = re.findall(r'<span class="pill ([a-z_]+)">', ac2_row)
     # api, browser, load, then the overall status
     assert cells == ["passed", "not_run", "not_covered", "passed"]
+
+
+def test_failures_come_first_and_messages_wrap(tmp_path: Path) -> None:
+    html = write_report(sample_run(tmp_path), tmp_path / "report").read_text()
+    assert html.index('id="t-scenarios-browser-test-b-py-test-bad"') < html.index(
+        'id="t-scenarios-api-test-a-py-test-ok"'
+    )
+    assert "white-space:pre-wrap" in html
+
+
+def test_trend_shows_the_runs_before_this_one_under_the_same_root(tmp_path: Path) -> None:
+    for run_id in ("20260105T080000Z", "20260105T090000Z"):
+        run = sample_run(tmp_path)
+        run.run_id = run_id
+        write_report(run, tmp_path / "reports" / run_id)
+    html = (tmp_path / "reports" / "20260105T090000Z" / "index.html").read_text()
+    trend = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="trend"') :]
+    trend = trend[: trend.index("</svg>")]
+    assert trend.count('class="tr-hit"') == 2
+    assert "20260105T080000Z: failed, 1 passed, 1 failed of 2, 1.5 s" in trend
+
+
+def test_load_figures_render_as_a_table_and_series_as_charts(tmp_path: Path) -> None:
+    run = sample_run(tmp_path)
+    run.load = {"refresh p99 ms": 19.4, "requests": 48213, "series": {"req/s": [[0, 0], [5, 3900]]}}
+    out = tmp_path / "report"
+    html = write_report(run, out).read_text()
+    section = html[html.index("<h2>Load</h2>") : html.index("Tests and their timelines")]
+    assert '<td>refresh p99 ms</td><td class="value">19.4</td>' in section
+    assert "48,213" in section and section.count('class="load-chart"') == 1
+    assert json.loads((out / "results.json").read_text())["load"] == run.load
