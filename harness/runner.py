@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from rich.console import Console
+from rich.markup import escape
 
 import harness
 from harness.interrupts import SignalGuard
@@ -171,7 +172,7 @@ def _pytest_main(args: Sequence[str], progress: ProgressPlugin, console: Console
         if stopped:
             console.print(
                 f"[yellow]stopped {len(stopped)} processes the run left behind:[/] "
-                + "; ".join(stopped),
+                + escape("; ".join(stopped)),
                 highlight=False,
             )
 

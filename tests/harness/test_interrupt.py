@@ -1,5 +1,5 @@
 """SIGTERM in the middle of each suite: the report of what ran, marked interrupted, and no
-process of the run left alive.
+process of the run left alive (`session-harness run`, and a plain pytest run with the report).
 
 Each run has a quick passing test, then one that holds the suite's real resources (the
 embedded app, a uvicorn server and Chromium, a Locust storm) and waits; the signal comes
@@ -19,6 +19,11 @@ from pathlib import Path
 import psutil
 import pytest
 
+INI = """
+[pytest]
+asyncio_mode = auto
+asyncio_default_fixture_loop_scope = function
+"""
 FIRST = """
 def test_first(recorder):
     pass
@@ -74,18 +79,28 @@ def wait_until_holding(run: subprocess.Popen[str], mark: Path, needs: str | None
     pytest.fail(f"the run never reached its waiting test ({needs or 'mark file'})")
 
 
+COMMANDS = {
+    "session-harness run": ["-m", "harness", "run", "--report-dir", "out", "--suite"],
+    "pytest --harness-report": ["-m", "pytest", "scenarios", "--harness-report", "out", "--suite"],
+}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("suite", ["api", "browser", "load"])
+@pytest.mark.parametrize(
+    ("command", "suite"),
+    [("session-harness run", suite) for suite in HOLDS] + [("pytest --harness-report", "api")],
+)
 def test_sigterm_mid_suite_writes_an_interrupted_report_and_leaves_no_process(
-    tmp_path: Path, suite: str
+    tmp_path: Path, command: str, suite: str
 ) -> None:
     folder = tmp_path / "scenarios" / suite
     folder.mkdir(parents=True)
     (folder / "test_1_first.py").write_text(FIRST)
     (folder / "test_2_holds.py").write_text(HOLDS[suite])
+    (tmp_path / "pytest.ini").write_text(INI)
     mark = tmp_path / "waiting"
     run = subprocess.Popen(
-        [sys.executable, "-m", "harness", "run", "--suite", suite, "--report-dir", "out"],
+        [sys.executable, *COMMANDS[command], suite],
         cwd=tmp_path,
         env={**os.environ, "HARNESS_TEST_MARK": str(mark)},
         stdout=subprocess.PIPE,
