@@ -111,9 +111,10 @@ def check_target(base_url: str, timeout: float = 5.0) -> None:
         raise ConfigError(f"{url} answered {response.status_code}; expected the test clock")
 
 
-def _config_args(root: Path) -> list[str]:
+def _config_args(root: Path, report_dir: Path) -> list[str]:
     """The bundled scenarios get their own pytest config, not the one of the folder around them
-    (a virtualenv inside a project would otherwise lend them the project's)."""
+    (a virtualenv inside a project would otherwise lend them the project's), and keep
+    pytest's cache beside the reports rather than inside the installed package."""
     try:
         bundled = builtin_scenarios()
     except ConfigError:
@@ -121,12 +122,13 @@ def _config_args(root: Path) -> list[str]:
     if root.resolve() != bundled:
         return []
     ini = Path(harness.__file__).resolve().parent / BUILTIN_INI
-    return ["-c", str(ini), "--rootdir", str(root)]
+    cache = report_dir / ".pytest_cache"
+    return ["-c", str(ini), "--rootdir", str(root), "-o", f"cache_dir={cache.resolve()}"]
 
 
 def pytest_args(options: RunOptions, root: Path) -> list[str]:
     args = [str(root), "--harness-report", str(options.report_dir), "-p", "no:terminal"]
-    args += [*PYTEST_INI, "--suite", options.suite, *_config_args(root)]
+    args += [*PYTEST_INI, "--suite", options.suite, *_config_args(root, options.report_dir)]
     valued = (
         ("-k", options.keyword),
         ("-m", options.markers),

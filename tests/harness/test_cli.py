@@ -170,6 +170,11 @@ def test_run_against_a_base_url_from_a_project_with_warnings_as_errors(tmp_path:
     assert "Traceback" not in result.stderr
     doc = json.loads((tmp_path / "out" / "latest" / "results.json").read_text())
     assert doc["summary"]["passed"] == 1
+    assert doc["target"] == server.base_url  # the true target, not "embedded reference app"
+    assert (
+        f"target: <b>{server.base_url}</b>"
+        in (tmp_path / "out" / "latest" / "index.html").read_text()
+    )
 
 
 def test_failure_text_in_the_terminal_keeps_square_brackets(
