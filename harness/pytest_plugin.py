@@ -32,7 +32,13 @@ from harness.report.collector import (
 from harness.report.model import RunResult
 from harness.report.outcome import decide
 from harness.report.writer import new_run_id, point_latest, write_report
-from harness.selection import STORY_KEY, add_selection_options, configure_story, selected
+from harness.selection import (
+    STORY_KEY,
+    add_selection_options,
+    configure_story,
+    criterion_markers,
+    selected,
+)
 
 __all__ = [
     "clock",
@@ -132,8 +138,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.user_properties.extend(("scenario", name) for name in scenarios)
         item.user_properties.append(("suite", suite))
         for ac in acs:
-            for name in dict.fromkeys((ac, ac.lower())):
-                config.addinivalue_line("markers", f"{name}: proves criterion {ac}")
+            for name in criterion_markers(config, ac):
                 item.add_marker(name)
         if suite == "browser":
             item.add_marker(pytest.mark.browser)

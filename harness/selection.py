@@ -14,6 +14,7 @@ import pytest
 from harness.story import SUITE_CHOICES, Story, StoryError, default_story, load_story
 
 STORY_KEY = pytest.StashKey[Story]()
+_MARKERS_KEY = pytest.StashKey[set[str]]()
 
 
 def add_selection_options(parser: pytest.Parser) -> None:
@@ -67,9 +68,19 @@ def configure_story(config: pytest.Config) -> Story:
         raise pytest.UsageError(str(exc)) from None
     config.stash[STORY_KEY] = story
     for criterion in story.criteria:
-        for name in dict.fromkeys((criterion.id, criterion.id.lower())):
-            config.addinivalue_line("markers", f"{name}: {criterion.text}")
+        criterion_markers(config, criterion.id, criterion.text)
     return story
+
+
+def criterion_markers(config: pytest.Config, ac: str, text: str = "") -> tuple[str, ...]:
+    """The marker names of a criterion id (`AC1`, `ac1`), registered once for --strict-markers."""
+    names = tuple(dict.fromkeys((ac, ac.lower())))
+    registered = config.stash.setdefault(_MARKERS_KEY, set())
+    for name in names:
+        if name not in registered:
+            registered.add(name)
+            config.addinivalue_line("markers", f"{name}: {text or f'proves criterion {ac}'}")
+    return names
 
 
 def wanted_criteria(config: pytest.Config) -> set[str]:
