@@ -112,7 +112,7 @@ class RunResult:
     started_at: datetime
     wall_s: float = 0.0
     base_url: str | None = None
-    target: str = "embedded reference app"
+    target: str = ""  # the target profile and where its app ran
     story: Story = field(default_factory=default_story)
     strict: bool = False
     tests: list[TestResult] = field(default_factory=list)
