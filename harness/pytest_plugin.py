@@ -30,6 +30,9 @@ from harness.report.model import RunResult
 from harness.report.writer import new_run_id, point_latest, write_report
 from harness.story import SUITE_CHOICES
 
+# The conformance suite's marker and fixtures (`session-harness check`).
+pytest_plugins = ["harness.conformance.plugin"]
+
 __all__ = [
     "clock",
     "harness_settings",

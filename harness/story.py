@@ -25,5 +25,6 @@ SCENARIO_TABLE: Final[dict[str, str]] = {
     "Multiple tabs open": "All tabs refresh without conflict",
 }
 
-SUITES: Final[tuple[str, ...]] = ("api", "browser", "load")
+# "conformance": the black-box session checks of `session-harness check`.
+SUITES: Final[tuple[str, ...]] = ("api", "browser", "load", "conformance")
 SUITE_CHOICES: Final[tuple[str, ...]] = (*SUITES, "all")
