@@ -51,6 +51,31 @@ def run(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+def check(args: argparse.Namespace) -> int:
+    """Run the session conformance checks against the app a target profile describes."""
+    from harness.conformance.runner import check as run_checks
+    from harness.runner import ConfigError
+    from harness.target import ProfileError
+
+    try:
+        outcome = run_checks(
+            args.target,
+            base_url=args.base_url,
+            report_dir=args.report_dir,
+            strict=args.strict,
+            keyword=args.k,
+            scenarios_dir=args.scenarios,
+        )
+    except ProfileError as exc:
+        for line in str(exc).splitlines():
+            print(f"session-harness: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"session-harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return outcome.exit_code
+
+
 def load(args: argparse.Namespace) -> int:
     """Storm the refresh endpoint with Locust (in its own process) and gate on the result."""
     from harness.load.runner import StormConfig, run_storm
@@ -97,6 +122,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
     )
     run_cmd.set_defaults(handler=run)
+    check_cmd = commands.add_parser(
+        "check", help="run the session conformance checks against the app a profile describes"
+    )
+    check_cmd.add_argument(
+        "--target", required=True, metavar="FILE", help="target profile (or a bundled name)"
+    )
+    check_cmd.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the app's address (default: start [server], else base_url)",
+    )
+    check_cmd.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR")
+    check_cmd.add_argument("--strict", action="store_true", help="a warn verdict also exits 1")
+    check_cmd.add_argument("-k", metavar="EXPR", help="only checks matching this expression")
+    check_cmd.add_argument(
+        "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
+    )
+    check_cmd.set_defaults(handler=check)
     load_cmd = commands.add_parser("load", help="storm the refresh endpoint with Locust")
     load_cmd.add_argument("--users", type=int, default=20)
     load_cmd.add_argument("--seconds", type=int, default=15)

@@ -53,8 +53,8 @@ async def stay_active(
 
 
 def active_step(*limits: float | None) -> float:
-    """A step safely inside every limit given (idle timeout, refresh TTL...): 80% of the least."""
+    """A step safely inside every limit given (idle timeout, refresh TTL...): 90% of the least."""
     known = [limit for limit in limits if limit]
     if not known:
         raise ValueError("active_step needs at least one limit")
-    return 0.8 * min(known)
+    return 0.9 * min(known)

@@ -21,6 +21,7 @@ from harness.events import Exchange, Recorder, RequestSent
 _SECRET_KEY = re.compile(r"token|jwt|secret|passw|csrf|^access$|^refresh$|^id_token$", re.I)
 _PASSWORD_KEY = re.compile(r"passw", re.I)
 _SECRET_HEADER = re.compile(r"authorization|cookie|token|csrf|secret|api-key", re.I)
+_TOKEN_SHAPED = re.compile(r"[A-Za-z0-9_.~+/-]+=*")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 _SHOWN_RESPONSE_HEADERS = ("cache-control", "pragma", "content-type", "www-authenticate")
 # Short values under a secret-sounding key ("bearer", "refresh") are not secrets.
@@ -34,6 +35,7 @@ class Redactor:
 
     def __init__(self) -> None:
         self._labels: dict[str, str] = {}
+        self._verbatim: list[str] = []  # secrets a token-shaped search would not find whole
         self._counts: Counter[str] = Counter()
 
     def label(self, secret: str, kind: str) -> str:
@@ -43,12 +45,15 @@ class Redactor:
         if secret not in self._labels:
             self._counts[kind] += 1
             self._labels[secret] = f"<{kind}#{self._counts[kind]}>"
+            if not _TOKEN_SHAPED.fullmatch(secret):
+                self._verbatim.append(secret)
         return self._labels[secret]
 
     def text(self, text: str) -> str:
-        for secret in sorted(self._labels, key=len, reverse=True):
-            if secret in text:
-                text = text.replace(secret, self._labels[secret])
+        # A lookup per token-shaped word: a long session registers thousands of tokens.
+        for secret in self._verbatim:
+            text = text.replace(secret, self._labels[secret])
+        text = _TOKEN_SHAPED.sub(lambda m: self._labels.get(m.group(0), m.group(0)), text)
         return _JWT.sub("<jwt>", text)
 
     def value(self, data: Any, key: str = "") -> Any:

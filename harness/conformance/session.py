@@ -58,9 +58,7 @@ class RawSession:
         self.evidence = evidence
         self.clock = clock
         self.name = name or user.name
-        self.http = httpx.AsyncClient(
-            transport=target.transport(), base_url=target.base_url, timeout=TIMEOUT_S
-        )
+        self.http = httpx.AsyncClient(transport=target.transport(), base_url=target.base_url)
         self.access_token: str | None = None
         self.grant: Grant | None = None  # the last successful login or refresh
         self._body_refresh_token: str | None = None
