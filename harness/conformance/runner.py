@@ -12,7 +12,13 @@ from rich.console import Console
 from harness._realtime import wall_seconds
 from harness.conformance.preflight import located, preflight
 from harness.conformance.summary import print_verdicts
-from harness.conformance.verdicts import FAIL, NOT_APPLICABLE_PREFIX, WARN, CheckVerdict
+from harness.conformance.verdicts import (
+    FAIL,
+    NOT_APPLICABLE_PREFIX,
+    WARN,
+    CheckVerdict,
+    failure_reason,
+)
 from harness.report.progress import ProgressPlugin
 from harness.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PYTEST_INI, ConfigError
 from harness.runner import find_scenarios as find_scenarios_root
@@ -61,11 +67,7 @@ class VerdictCollector:
 
 def _failure_line(report: pytest.TestReport) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
-    text = str(getattr(crash, "message", "") or report.longreprtext)
-    first = next((line for line in text.splitlines() if line.strip()), "failed").strip()
-    kind, sep, rest = first.partition(": ")
-    # "harness.checks.CheckFailed: what was seen" → "what was seen"
-    return rest if sep and kind.replace(".", "").replace("_", "").isalnum() else first
+    return failure_reason(str(getattr(crash, "message", "") or report.longreprtext))
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

@@ -8,9 +8,12 @@ JUnit, results.json and the terminal table alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from harness.report.model import TestResult
 
 PASS, FAIL, WARN, NOT_APPLICABLE = "pass", "fail", "warn", "not applicable"
 VERDICTS: Final = (PASS, WARN, NOT_APPLICABLE, FAIL)
@@ -82,3 +85,26 @@ class CheckVerdict:
             reason = "; ".join(values(properties, OBSERVED))
         name = nodeid.rsplit("::", 1)[-1].removeprefix("test_")
         return cls(name, nodeid, verdict, reason, tuple(values(properties, REFERENCE)))
+
+    @classmethod
+    def of_result(cls, test: TestResult) -> CheckVerdict:
+        """The verdict of a test in a report (results.json, index.html)."""
+        message = test.failure.message if test.failure is not None else test.skip_reason
+        if test.failure is not None:
+            message = failure_reason(message or "")
+        return cls.of(test.id, test.status, message, list(test.properties))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "references": list(self.references)}
+
+
+def failure_reason(text: str) -> str:
+    """The first line of a failure without its exception type: what was seen vs promised."""
+    first = next((line for line in text.splitlines() if line.strip()), "failed").strip()
+    kind, sep, rest = first.partition(": ")
+    # "harness.checks.CheckFailed: what was seen" → "what was seen"
+    return rest if sep and kind.replace(".", "").replace("_", "").isalnum() else first
+
+
+def conformance_verdicts(tests: Sequence[TestResult]) -> list[CheckVerdict]:
+    return [CheckVerdict.of_result(test) for test in tests if test.suite == "conformance"]

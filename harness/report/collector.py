@@ -16,6 +16,7 @@ RECORDER_KEY = pytest.StashKey[Recorder]()
 RUN_KEY = pytest.StashKey[RunResult]()
 REPORT_DIR_KEY = pytest.StashKey[Path]()
 MESSAGE_LIMIT = 400
+_STORY_PROPERTIES = frozenset({"ac", "scenario", "suite"})
 
 
 def suite_of(item: pytest.Item) -> str:
@@ -73,6 +74,9 @@ class ResultCollector:
         report = yield
         result = self._result(item)
         result.duration_s += report.duration
+        result.properties = [
+            (str(k), str(v)) for k, v in report.user_properties if k not in _STORY_PROPERTIES
+        ]
         if report.failed and result.status != FAILED:
             result.status, result.failure = FAILED, _failure(report, call)
         elif report.skipped and result.status == PASSED:

@@ -8,12 +8,16 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from harness.conformance.verdicts import conformance_verdicts
+from harness.events import Exchange
 from harness.report.model import RunResult, TestResult
 from harness.report.timeline import render_timeline
 from harness.report.timeline_marks import MARKS, format_offset, mark_for
 from harness.story import ACCEPTANCE_CRITERIA, SCENARIO_TABLE
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+# Exchanges shown per test at each end; a long check keeps the rest in events.ndjson.
+EVIDENCE_SHOWN = 12
 
 
 def anchor(test_id: str) -> str:
@@ -40,6 +44,19 @@ def _test_view(test: TestResult) -> dict[str, Any]:
         "artifacts": [
             {"label": a.label, "path": a.path, "image": _is_image(a.path)} for a in test.artifacts
         ],
+        **_evidence(test),
+    }
+
+
+def _evidence(test: TestResult) -> dict[str, Any]:
+    """A conformance check's requests and answers: the first and last ones when there are many."""
+    exchanges = [e for e in test.events if isinstance(e, Exchange)]
+    if len(exchanges) <= 2 * EVIDENCE_SHOWN:
+        return {"exchanges": exchanges, "exchanges_left_out": 0, "exchanges_tail": []}
+    return {
+        "exchanges": exchanges[:EVIDENCE_SHOWN],
+        "exchanges_left_out": len(exchanges) - 2 * EVIDENCE_SHOWN,
+        "exchanges_tail": exchanges[-EVIDENCE_SHOWN:],
     }
 
 
@@ -59,13 +76,16 @@ def _environment() -> Environment:
 def render_html(run: RunResult) -> str:
     tests = {t.id: t for t in run.tests}
     # api and browser always side by side, so a missing suite shows as not covered
-    suites = ["api", "browser", *(s for s in run.suites() if s not in ("api", "browser"))]
+    # The conformance suite maps to standards, not to the story: it has its own table.
+    others = [s for s in run.suites() if s not in ("api", "browser", "conformance")]
+    suites = ["api", "browser", *others]
     return (
         _environment()
         .get_template("index.html.j2")
         .render(
             run=run,
             summary=run.summary(),
+            story=any(t.suite != "conformance" for t in run.tests),
             suites=suites,
             criteria=run.acceptance_criteria(),
             descriptions={**ACCEPTANCE_CRITERIA, **SCENARIO_TABLE},
@@ -73,6 +93,7 @@ def render_html(run: RunResult) -> str:
             scenarios=run.scenario_rows(),
             tests=tests,
             views=[_test_view(t) for t in run.tests],
+            conformance=conformance_verdicts(run.tests),
             legend=_legend(),
         )
     )

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.conformance.verdicts import conformance_verdicts
 from harness.report.model import Coverage, RunResult, TestResult
 from harness.story import ACCEPTANCE_CRITERIA, SCENARIO_TABLE
 
@@ -44,6 +45,7 @@ def _test(test: TestResult) -> dict[str, Any]:
         },
         "skip_reason": test.skip_reason,
         "artifacts": [{"label": a.label, "path": a.path} for a in test.artifacts],
+        "properties": [list(pair) for pair in test.properties],
     }
 
 
@@ -65,6 +67,8 @@ def results_document(run: RunResult) -> dict[str, Any]:
             name: _coverage(row, SCENARIO_TABLE.get(name, "")) for name, row in scenarios.items()
         },
         "tests": [_test(t) for t in run.tests],
+        # One verdict per check of the conformance suite (docs/conformance.md).
+        "conformance": [row.to_dict() for row in conformance_verdicts(run.tests)],
         "events_file": "events.ndjson",
     }
 

@@ -34,6 +34,8 @@ class TestResult:
     failure: Failure | None = None
     skip_reason: str | None = None
     events: list[Event] = field(default_factory=list)
+    # user_properties beyond the story tags: a conformance check's verdict, warnings, references
+    properties: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,6 +134,12 @@ def test_a_failing_check_exits_1_and_stops_the_app_it_started(
     junit = (reports / "latest" / "junit.xml").read_text(encoding="utf-8")
     assert '<property name="reference" value="OWASP ASVS 5.0 V3.5.1" />' in junit
     assert "fail" in capsys.readouterr().out
+    [row] = json.loads((reports / "latest" / "results.json").read_text())["conformance"]
+    assert row["verdict"] == "fail" and row["reason"].startswith("a cookie-carried refresh")
+    page = (reports / "latest" / "index.html").read_text(encoding="utf-8")
+    assert "Session conformance" in page and "Acceptance criteria" not in page
+    assert "a cross-site refresh: no X-CSRF" in page  # the evidence, redacted
+    assert "cookie: rt=&lt;refresh#" in page
 
 
 def test_time_checks_without_a_clock_are_not_applicable(
