@@ -100,3 +100,25 @@ def started_server(
         access_log=access_log,
         test_clock=False,
     )
+
+
+class ServerPool:
+    """Servers of a profile's [server] command, one per distinct settings, reused by tests."""
+
+    def __init__(self) -> None:
+        self._servers: dict[tuple[str, frozenset[tuple[str, str]]], AppServer] = {}
+
+    def get(self, profile: TargetProfile, overrides: Mapping[str, Any]) -> AppServer:
+        spec = profile.server
+        env = server_env(spec, overrides) if spec is not None else {}
+        key = (profile.name, frozenset(env.items()))
+        if key not in self._servers:
+            server = started_server(profile, overrides)
+            server.start()
+            self._servers[key] = server
+        return self._servers[key]
+
+    def stop_all(self) -> None:
+        for server in self._servers.values():
+            server.stop()
+        self._servers.clear()

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
             keyword=args.k,
             base_url=args.base_url,
             scenarios_dir=args.scenarios,
+            target=args.target,
         )
     except ConfigError as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
@@ -116,8 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR")
     run_cmd.add_argument("-k", metavar="EXPR", help="only scenarios matching this expression")
     run_cmd.add_argument(
-        "--base-url", metavar="URL", help="a running reference app with REFAPP_TEST_CLOCK=1"
+        "--target",
+        metavar="FILE",
+        help="target profile of the app under test (default: the bundled reference-app)",
     )
+    run_cmd.add_argument("--base-url", metavar="URL", help="the target app already serving at URL")
     run_cmd.add_argument(
         "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
     )

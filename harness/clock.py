@@ -71,6 +71,7 @@ class RemoteServerClock:
             timeout=10.0, limits=httpx.Limits(keepalive_expiry=None)
         )
         self._pending: datetime | None = None
+        self._sync_lock = asyncio.Lock()
 
     async def set(self, now: datetime) -> None:
         if self.lazy:
@@ -79,10 +80,15 @@ class RemoteServerClock:
         await self._post(now)
 
     async def sync(self) -> None:
-        """Send the deferred time, if any (a no-op when not lazy)."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            await self._post(pending)
+        """Send the deferred time, if any (a no-op when not lazy).
+
+        Concurrent requests all wait for the one move in flight: none may reach the server
+        while its clock still shows the old time.
+        """
+        async with self._sync_lock:
+            pending, self._pending = self._pending, None
+            if pending is not None:
+                await self._post(pending)
 
     async def _post(self, now: datetime) -> None:
         response = await self._client.post(self.url, json={"set": now.isoformat()})

@@ -7,7 +7,7 @@ the plugin stays cheap and never depends on them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import pytest
@@ -16,7 +16,7 @@ from harness.events import Recorder
 from harness.report.collector import RECORDER_KEY
 
 if TYPE_CHECKING:
-    from harness.app import AppUnderTest
+    from harness.app import AppUnderTest, ServerPool
     from harness.client import ClientOptions, Profile, Target
     from harness.clock import VirtualClock
     from harness.target import TargetProfile
@@ -72,13 +72,27 @@ def recorder(request: pytest.FixtureRequest) -> Recorder:
     return rec
 
 
+@pytest.fixture(scope="session")
+def app_servers() -> Iterator[ServerPool]:
+    """Servers started from target profiles' [server] commands; all stop after the run."""
+    from harness.app import ServerPool
+
+    pool = ServerPool()
+    yield pool
+    pool.stop_all()
+
+
 @pytest.fixture
 def refapp(
-    request: pytest.FixtureRequest, harness_settings: dict[str, Any], target_profile: TargetProfile
+    request: pytest.FixtureRequest,
+    harness_settings: dict[str, Any],
+    target_profile: TargetProfile,
+    app_servers: ServerPool,
 ) -> AppUnderTest:
-    """The app under test: the profile's ASGI app in this process, or a server at a URL.
+    """The app under test, in order: the server at --base-url, the profile's ASGI app in this
+    process, a server the harness starts from the profile's command, the profile's base_url.
 
-    `@pytest.mark.refapp(**settings)` starts it with other settings, which needs an app the
+    `@pytest.mark.refapp(**settings)` gives the app other settings, which needs an app the
     harness starts itself (its [server] has a settings_env_prefix).
     """
     from harness.app import AppUnderTest, in_process
@@ -86,6 +100,11 @@ def refapp(
     overrides = {**harness_settings, **marker_overrides(request.node)}
     base_url: str | None = request.config.getoption("base_url") or None
     server = target_profile.server
+    if base_url is None and server is not None and server.asgi is None and server.command:
+        if overrides and server.settings_env_prefix is None:
+            not_applicable(f"needs settings ({', '.join(sorted(overrides))})")
+        started = app_servers.get(target_profile, overrides)
+        return AppUnderTest(target_profile, base_url=started.base_url, overrides=overrides)
     if base_url is None and (server is None or server.asgi is None):
         base_url = target_profile.base_url
     if base_url is not None:

@@ -11,6 +11,7 @@ import pytest
 from harness._realtime import wall_now, wall_seconds
 from harness.fixtures import (
     NOT_APPLICABLE,
+    app_servers,
     clock,
     harness_settings,
     profile,
@@ -34,6 +35,7 @@ from harness.story import SUITE_CHOICES
 pytest_plugins = ["harness.conformance.plugin"]
 
 __all__ = [
+    "app_servers",
     "clock",
     "harness_settings",
     "profile",

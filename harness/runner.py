@@ -14,6 +14,7 @@ from harness.report.model import RunResult
 from harness.report.progress import ProgressPlugin
 from harness.report.terminal import print_summary
 from harness.story import SUITE_CHOICES, SUITES
+from harness.target import ProfileError, TargetProfile, load_profile
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Scenarios are plain `async def` tests; these hold wherever the scenarios directory lives.
@@ -79,18 +80,24 @@ def suite_paths(root: Path, suite: str) -> list[Path]:
 
 
 def check_target(base_url: str, timeout: float = 5.0) -> None:
-    """The server answers and has its test clock on; otherwise a ConfigError saying why."""
+    """The server answers at all (any HTTP status); otherwise a ConfigError saying why.
+
+    A missing test clock is not an error: the scenarios that need one are not applicable.
+    """
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"--base-url must start with http:// or https://, got {base_url!r}")
-    url = base_url.rstrip("/") + "/__harness__/clock"
     try:
-        response = httpx.get(url, timeout=timeout)
+        httpx.get(base_url, timeout=timeout)
     except httpx.HTTPError as exc:
         raise ConfigError(f"cannot reach {base_url}: {exc or type(exc).__name__}") from None
-    if response.status_code == 404:
-        raise ConfigError(f"{base_url} has no test clock (start it with REFAPP_TEST_CLOCK=1)")
-    if response.status_code != 200:
-        raise ConfigError(f"{url} answered {response.status_code}; expected the test clock")
+
+
+def load_target(spec: str) -> TargetProfile:
+    """The target profile, or a ConfigError with one line per problem."""
+    try:
+        return load_profile(spec)
+    except ProfileError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _pytest_args(
@@ -99,12 +106,15 @@ def _pytest_args(
     keyword: str | None,
     base_url: str | None,
     extra: Sequence[str],
+    target: str | None = None,
 ) -> list[str]:
     args = [*map(str, paths), "--harness-report", str(report_dir), "-p", "no:terminal", *PYTEST_INI]
     if keyword:
         args += ["-k", keyword]
     if base_url:
         args += ["--base-url", base_url]
+    if target:
+        args += ["--target", target]
     return [*args, *extra]
 
 
@@ -127,6 +137,7 @@ def run(
     scenarios_dir: Path | None = None,
     extra_args: Sequence[str] = (),
     console: Console | None = None,
+    target: str | None = None,
 ) -> RunOutcome:
     """Run the suite, print progress and the AC matrix, write the report.
 
@@ -134,15 +145,18 @@ def run(
     """
     console = console or Console()
     paths = suite_paths(find_scenarios(scenarios_dir), suite)
+    profile = load_target(target) if target else None
     if base_url:
         check_target(base_url)
+    elif profile is not None and profile.server is None and profile.base_url:
+        check_target(profile.base_url)
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"cannot create the report directory {report_dir}: {exc}") from None
     progress = ProgressPlugin(console)
     code = pytest.main(
-        _pytest_args(paths, report_dir, keyword, base_url, extra_args), plugins=[progress]
+        _pytest_args(paths, report_dir, keyword, base_url, extra_args, target), plugins=[progress]
     )
     exit_code = _exit_code(int(code), progress)
     if progress.run is not None and exit_code != EXIT_USAGE:

@@ -203,6 +203,27 @@ async def test_remote_server_clock_posts_the_time_and_reports_refusal() -> None:
     await server.aclose()
 
 
+async def test_lazy_remote_clock_holds_concurrent_syncs_until_the_move_has_landed() -> None:
+    landed: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)  # the server takes a moment to move its clock
+        landed.append("moved")
+        return httpx.Response(200, json={})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    server = RemoteServerClock("http://127.0.0.1:9", client=client, lazy=True)
+    await server.set(datetime(2030, 1, 1, tzinfo=UTC))
+
+    async def request() -> list[str]:
+        await server.sync()
+        return list(landed)  # what the server had done when this request went out
+
+    seen = await asyncio.gather(*(request() for _ in range(5)))
+    assert seen == [["moved"]] * 5
+    await server.aclose()
+
+
 async def test_times_from_inside_the_freeze_are_kept_as_plain_datetimes() -> None:
     with VirtualClock() as clock:
         frozen_now = datetime.now(UTC)  # freezegun's FakeDatetime while frozen
