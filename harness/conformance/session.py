@@ -62,6 +62,7 @@ class RawSession:
         self.access_token: str | None = None
         self.grant: Grant | None = None  # the last successful login or refresh
         self._body_refresh_token: str | None = None
+        self._tabs: list[RawSession] = []  # closed with this session
 
     def __repr__(self) -> str:
         return f"<RawSession {self.name} of {self.target.profile.name}>"
@@ -186,6 +187,7 @@ class RawSession:
         other = RawSession(self.target, self.user, self.evidence, self.clock, name=name)
         other.restore(self.held())
         other.grant = self.grant
+        self._tabs.append(other)
         return other
 
     # -- the wire -------------------------------------------------------------------------
@@ -228,6 +230,9 @@ class RawSession:
         self.grant = grant
 
     async def aclose(self) -> None:
+        """Close this session's connection and those of the tabs opened from it."""
+        for tab in self._tabs:
+            await tab.aclose()
         await self.http.aclose()
 
 

@@ -41,13 +41,12 @@ async def test_refresh_with_an_older_state_presents_the_older_token(session: Raw
 async def test_tabs_share_what_was_held_but_not_the_connection(session: RawSession) -> None:
     await session.sign_in()
     tab = session.tab("tab2")
-    try:
-        assert tab.http is not session.http
-        assert tab.current_refresh_token() == session.current_refresh_token()
-        replies = await asyncio.gather(session.refresh(), tab.refresh())
-        assert [r.status for r in replies] == [200, 200]
-    finally:
-        await tab.aclose()
+    assert tab.http is not session.http
+    assert tab.current_refresh_token() == session.current_refresh_token()
+    replies = await asyncio.gather(session.refresh(), tab.refresh())
+    assert [r.status for r in replies] == [200, 200]
+    await session.aclose()
+    assert tab.http.is_closed  # closed with the session it was opened from
 
 
 async def test_headers_can_be_dropped_or_replaced(session: RawSession) -> None:
