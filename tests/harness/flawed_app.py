@@ -38,7 +38,8 @@ FLAWS = frozenset(
     }
 )
 KEY = "flawed-app-test-key-" + "0" * 44
-ACCESS_TTL, REFRESH_TTL, GRACE, IDLE, ABSOLUTE = 60, 600, 10, 300, 3600
+GRACE, IDLE, ABSOLUTE = 10, 300, 3600
+ACCESS_TTL = 60  # FLAWED_APP_ACCESS_TTL overrides it (short, for clock.mode = "real")
 USERS = {"alice": "alice-pw", "bob": "bob-pw"}
 
 
@@ -62,8 +63,9 @@ class Refused(Exception):
 
 
 class Sessions:
-    def __init__(self, flaws: frozenset[str]) -> None:
+    def __init__(self, flaws: frozenset[str], access_ttl: int, refresh_ttl: int) -> None:
         self.flaws = flaws
+        self.access_ttl, self.refresh_ttl = access_ttl, refresh_ttl
         self.families: dict[str, Family] = {}  # by refresh token, every generation
         self.by_sid: dict[str, Family] = {}
 
@@ -71,11 +73,11 @@ class Sessions:
         now, token = time.time(), secrets.token_urlsafe(24)
         family = Family(secrets.token_hex(8), user, token, now, now, now)
         self.families[token] = self.by_sid[family.sid] = family
-        ttl = 7 * 86400 if "legacy_login_ttl" in self.flaws else ACCESS_TTL
+        ttl = 7 * 86400 if "legacy_login_ttl" in self.flaws else self.access_ttl
         return self.access(family, ttl), token
 
-    def access(self, family: Family, ttl: int = ACCESS_TTL) -> str:
-        now = int(time.time())
+    def access(self, family: Family, ttl: int | None = None) -> str:
+        now, ttl = int(time.time()), ttl or self.access_ttl
         claims = {"sub": family.user, "sid": family.sid, "iat": now, "exp": now + ttl}
         return jwt.encode({**claims, "typ": "access"}, KEY, algorithm="HS256")
 
@@ -103,7 +105,7 @@ class Sessions:
         if family.revoked:
             raise Refused(401, "session_revoked")
         since = family.started if "fixed_expiry" in self.flaws else family.refreshed
-        if "no_refresh_expiry" not in self.flaws and now - since > REFRESH_TTL:
+        if "no_refresh_expiry" not in self.flaws and now - since > self.refresh_ttl:
             raise Refused(401, "refresh_expired")
         if "no_idle_timeout" not in self.flaws and now - family.active > IDLE:
             raise Refused(401, "session_idle")
@@ -140,7 +142,8 @@ def create_app() -> FastAPI:
     flaws = frozenset(filter(None, os.environ.get("FLAWED_APP_FLAWS", "").split(",")))
     if flaws - FLAWS:
         raise ValueError(f"unknown flaws: {sorted(flaws - FLAWS)}")
-    sessions = Sessions(flaws)
+    access_ttl = int(os.environ.get("FLAWED_APP_ACCESS_TTL", ACCESS_TTL))
+    sessions = Sessions(flaws, access_ttl, int(os.environ.get("FLAWED_APP_REFRESH_TTL", 600)))
     app = FastAPI()
     cache = "public, max-age=600" if "cacheable" in flaws else "no-store"
 
@@ -152,7 +155,7 @@ def create_app() -> FastAPI:
         return JSONResponse({"error": exc.code}, status_code=exc.status)
 
     def granted(access: str, refresh: str) -> JSONResponse:
-        body = {"access_token": access, "expires_in": ACCESS_TTL, "token_type": "bearer"}
+        body = {"access_token": access, "expires_in": access_ttl, "token_type": "bearer"}
         response = JSONResponse(body, headers={"Cache-Control": cache})
         response.set_cookie("rt", refresh, httponly=True, samesite="strict", path="/auth")
         return response

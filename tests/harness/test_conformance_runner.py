@@ -29,9 +29,9 @@ def variant(tmp_path: Path, source: Path, *edits: tuple[str, str], name: str = "
     return path
 
 
-def flawed(tmp_path: Path, flaws: str = "") -> Path:
-    edit = ('cwd = "."', f'cwd = "{HERE}"\nenv = {{ FLAWED_APP_FLAWS = "{flaws}" }}')
-    return variant(tmp_path, FLAWED, edit)
+def flawed(tmp_path: Path, flaws: str = "", *edits: tuple[str, str], env: str = "") -> Path:
+    server = ('cwd = "."', f'cwd = "{HERE}"\nenv = {{ FLAWED_APP_FLAWS = "{flaws}"{env} }}')
+    return variant(tmp_path, FLAWED, server, *edits)
 
 
 def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
@@ -158,3 +158,25 @@ def test_bundled_reference_profile_starts_its_app_and_passes(
     assert main([*args, "-k", "rotates or replayed or expired_access"]) == 0
     out = capsys.readouterr().out
     assert "3 pass" in out
+
+
+def test_real_time_clock_waits_for_short_ttls_and_skips_long_ones(tmp_path: Path) -> None:
+    """clock.mode = real: the app keeps its own time; a 2 s token is waited out, a 1 h
+    absolute lifetime is beyond what a check may wait and is not applicable."""
+    profile = flawed(
+        tmp_path,
+        "",
+        ("access_ttl_seconds = 60", "access_ttl_seconds = 2"),
+        ("[server]", '[clock]\nmode = "real"\n\n[server]'),
+        env=', FLAWED_APP_ACCESS_TTL = "2"',
+    )
+    args = ["check", "--target", str(profile), "--report-dir", str(tmp_path / "r")]
+    assert main([*args, "-k", "expired_access or absolute_lifetime"]) == 0
+    rows = json.loads((tmp_path / "r" / "latest" / "results.json").read_text())["conformance"]
+    reasons = {row["check"]: (row["verdict"], row["reason"]) for row in rows}
+    assert reasons["expired_access_token_is_rejected"] == (
+        "pass",
+        "refused after 3 s (lifetime 2 s (JWT exp - iat)): 401 token_expired",
+    )
+    verdict, reason = reasons["absolute_lifetime_ends_an_active_session"]
+    assert verdict == "not applicable" and reason.startswith("needs 3,660 s of real time")
