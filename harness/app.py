@@ -95,6 +95,7 @@ def started_server(
         server_env(spec, overrides),
         command=spec.command,
         ready_path=spec.ready_path,
+        ready_status=None,
         cwd=working_dir(profile),
         startup_timeout=spec.startup_timeout_seconds,
         access_log=access_log,

@@ -11,6 +11,7 @@ import httpx
 from freezegun import freeze_time
 
 from harness._realtime import real, wall_now
+from harness.applicability import NotApplicable
 from harness.events import ClockAdvanced, Recorder
 
 Mode = Literal["run_for", "fast_forward"]
@@ -39,7 +40,7 @@ class ServerClock(Protocol):
 CLOCK_PATH = "/__harness__/clock"
 
 
-class ClockUnavailable(RuntimeError):
+class ClockUnavailable(NotApplicable):
     """The app's time cannot be moved this far (no test clock, or real time only).
 
     The pytest plugin reports a test that hits this as "not applicable", not as failed.

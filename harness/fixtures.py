@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from harness.client import ClientOptions, Profile, Target
     from harness.clock import VirtualClock
     from harness.target import TargetProfile
+    from harness.target.promise import Promise
 
 DEFAULT_TARGET = "reference-app"
 NOT_APPLICABLE = "not applicable: "
@@ -102,7 +103,7 @@ def refapp(
     server = target_profile.server
     if base_url is None and server is not None and server.asgi is None and server.command:
         if overrides and server.settings_env_prefix is None:
-            not_applicable(f"needs settings ({', '.join(sorted(overrides))})")
+            not_applicable(_settings_unavailable(overrides))
         started = app_servers.get(target_profile, overrides)
         return AppUnderTest(target_profile, base_url=started.base_url, overrides=overrides)
     if base_url is None and (server is None or server.asgi is None):
@@ -113,10 +114,15 @@ def refapp(
             not_applicable(f"needs settings ({names}) the harness cannot give {base_url}")
         return AppUnderTest(target_profile, base_url=base_url.rstrip("/"))
     if overrides and (server is None or server.settings_env_prefix is None):
-        not_applicable(f"needs settings ({', '.join(sorted(overrides))}): no settings_env_prefix")
+        not_applicable(_settings_unavailable(overrides))
     return AppUnderTest(
         target_profile, app=in_process(target_profile, overrides), overrides=overrides
     )
+
+
+def _settings_unavailable(overrides: dict[str, Any]) -> str:
+    names = ", ".join(sorted(overrides))
+    return f"needs app settings ({names}): the profile's [server] has no settings_env_prefix"
 
 
 @pytest.fixture
@@ -156,6 +162,12 @@ async def clock(recorder: Recorder, refapp: AppUnderTest) -> AsyncIterator[Virtu
     finally:
         if isinstance(server, RemoteServerClock):
             await server.aclose()
+
+
+@pytest.fixture
+async def promise(target: Target) -> Promise:
+    """What the app promises (TTLs, idle timeout...): scenarios derive their timings from it."""
+    return await target.expectations()
 
 
 class ProfileFactory(Protocol):

@@ -9,16 +9,19 @@ import freezegun
 import pytest
 
 from harness._realtime import wall_now, wall_seconds
+from harness.applicability import NotApplicable
 from harness.fixtures import (
     NOT_APPLICABLE,
     app_servers,
     clock,
     harness_settings,
     profile,
+    promise,
     recorder,
     refapp,
     target,
     target_profile,
+    target_spec,
 )
 from harness.report.collector import (
     REPORT_DIR_KEY,
@@ -39,6 +42,7 @@ __all__ = [
     "clock",
     "harness_settings",
     "profile",
+    "promise",
     "recorder",
     "refapp",
     "target",
@@ -146,13 +150,27 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"session-harness report: {directory / 'index.html'}")
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.needs(...)` the target lacks: not applicable, before any fixture runs."""
+    needs = tuple(arg for marker in item.iter_markers("needs") for arg in marker.args)
+    if not needs:
+        return
+    from harness.target import ProfileError, load_profile
+    from harness.target.needs import missing
+
+    try:
+        profile = load_profile(target_spec(item.config))
+        lacking = missing(profile, needs)
+    except (ProfileError, ValueError) as exc:
+        raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
+    if lacking:
+        pytest.skip(NOT_APPLICABLE + "needs " + ", ".join(lacking) + " in the target profile")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """A target that cannot do what the test asks makes the test not applicable, not failed."""
-    from harness.client.errors import Unsupported
-    from harness.clock import ClockUnavailable
-
     try:
         return (yield)
-    except (ClockUnavailable, Unsupported) as exc:
+    except NotApplicable as exc:
         pytest.skip(NOT_APPLICABLE + str(exc))

@@ -19,6 +19,7 @@ import httpx
 from harness._realtime import wall_seconds
 
 READY_PATH = "/api/auth/config"
+CLOCK_ENV = "REFAPP_TEST_CLOCK"
 LOG_TAIL_CHARS = 4000
 
 
@@ -37,7 +38,10 @@ class AppServer:
     """`with AppServer(env={"REFAPP_ACCESS_TTL_SECONDS": "60"}) as server: server.base_url`.
 
     The app runs in a child process, so freezegun in the test process cannot reach it:
-    time moves through `/__harness__/clock`, which `test_clock=True` enables.
+    time moves through `/__harness__/clock`, which `test_clock=True` enables by setting
+    `clock_env` to "1". Any other uvicorn app fits too: give a `ready_path` that answers
+    `ready_status` once the app serves, and the variable that switches its clock on
+    (`HARNESS_TEST_CLOCK` for the drop-in adapters of `harness.adapters`).
     """
 
     def __init__(
@@ -53,6 +57,8 @@ class AppServer:
         access_log: bool = True,
         command: list[str] | None = None,
         ready_path: str = READY_PATH,
+        ready_status: int | None = 200,
+        clock_env: str = CLOCK_ENV,
         cwd: Path | None = None,
     ) -> None:
         self.env = dict(env or {})
@@ -64,6 +70,8 @@ class AppServer:
         self.startup_timeout = startup_timeout
         self.access_log = access_log
         self.ready_path = ready_path
+        self.ready_status = ready_status  # None: any answer below 500 means ready
+        self.clock_env = clock_env
         self.cwd = cwd
         # Any server command; "{port}" and "{python}" are filled in (default: uvicorn `app`).
         self._command = command
@@ -108,7 +116,7 @@ class AppServer:
     def child_env(self) -> dict[str, str]:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         if self.test_clock:
-            env["REFAPP_TEST_CLOCK"] = "1"
+            env[self.clock_env] = "1"
         return env
 
     def start(self) -> None:
@@ -142,7 +150,8 @@ class AppServer:
                         f"before answering {self.ready_path}:\n{self.log_tail()}"
                     )
                 try:
-                    if client.get(url).status_code < 500:
+                    status = client.get(url).status_code
+                    if status == self.ready_status or (self.ready_status is None and status < 500):
                         return
                 except httpx.TransportError:
                     pass  # not listening yet

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.routing import Match
+from starlette.routing import Match, Route
 
 from reference_app.errors import ApiError, install_error_handlers
 from reference_app.middleware import (
@@ -21,6 +21,7 @@ from reference_app.settings import Settings, load_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 _API_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_API_PREFIXES = ("/api", "/__harness__")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -36,19 +37,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
-    app.include_router(auth.router)
-    app.include_router(chat.router)
-    app.include_router(test_clock.router)
-
-    api_routes = list(app.router.routes)
-
-    # Answers JSON for unknown /api paths (the frontend mount would answer 405 to a POST).
-    @app.api_route("/api/{rest:path}", methods=_API_METHODS, include_in_schema=False)
-    async def unknown_api_route(request: Request) -> None:
-        if any(route.matches(request.scope)[0] is Match.PARTIAL for route in api_routes):
-            raise ApiError(405, "method_not_allowed", f"{request.method} is not allowed here")
-        raise ApiError(404, "not_found", "no such resource")
-
+    routers = [auth.router, chat.router]
+    if settings.test_clock:  # otherwise its path is unknown: 404, and absent from the schema
+        routers.append(test_clock.router)
+    for router in routers:
+        app.include_router(router)
+    own_routes = [route for route in app.router.routes if isinstance(route, Route)]
+    routed = [route for router in routers for route in router.routes if isinstance(route, Route)]
+    _answer_unknown_routes(app, [*own_routes, *routed])
     _mount_frontend(app)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(InternalErrorMiddleware)
@@ -56,8 +52,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _answer_unknown_routes(app: FastAPI, known: list[Route]) -> None:
+    """JSON 404, or 405 with `Allow`, under the API prefixes (the frontend mount would
+    answer 405 to any POST)."""
+
+    async def unknown_route(request: Request) -> None:
+        allowed = sorted(
+            method
+            for route in known
+            if route.matches(request.scope)[0] is Match.PARTIAL
+            for method in route.methods or ()
+        )
+        if allowed:
+            message = f"{request.method} is not allowed here"
+            raise ApiError(405, "method_not_allowed", message, {"Allow": ", ".join(allowed)})
+        raise ApiError(404, "not_found", "no such resource")
+
+    for prefix in _API_PREFIXES:
+        app.add_api_route(
+            prefix + "/{rest:path}", unknown_route, methods=_API_METHODS, include_in_schema=False
+        )
+
+
 def _mount_frontend(app: FastAPI) -> None:
-    @app.get("/login", include_in_schema=False)
+    @app.api_route("/login", methods=["GET", "HEAD"], include_in_schema=False)
     async def login_page() -> FileResponse:
         page = STATIC_DIR / "login.html"
         if not page.is_file():

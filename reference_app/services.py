@@ -14,6 +14,7 @@ from reference_app import regressions
 from reference_app.audit import AuditLog, AuditTrail, MemoryAuditLog
 from reference_app.chat import ChatLog
 from reference_app.clock import Clock
+from reference_app.logins import LoginGate
 from reference_app.sessions import SessionService
 from reference_app.settings import Settings
 from reference_app.store import (
@@ -24,6 +25,7 @@ from reference_app.store import (
     is_embedded,
     open_database,
 )
+from reference_app.throttle import LoginThrottle
 from reference_app.tokens import TokenIssuer
 from reference_app.users import UserDirectory
 
@@ -38,6 +40,7 @@ class Services:
     clock: Clock
     tokens: TokenIssuer
     users: UserDirectory
+    logins: LoginGate
     sessions: SessionService
     chat: ChatLog
     audit: AuditTrail
@@ -81,4 +84,18 @@ def build_services(settings: Settings) -> Services:
         settings=settings, clock=clock, store=store, tokens=tokens, audit=audit
     )
     chat = ChatLog(database["chat_messages"], codec)
-    return Services(settings, clock, tokens, users, sessions, chat, audit, offload=not embedded)
+    logins = _login_gate(settings, users, clock, audit)
+    return Services(
+        settings, clock, tokens, users, logins, sessions, chat, audit, offload=not embedded
+    )
+
+
+def _login_gate(
+    settings: Settings, users: UserDirectory, clock: Clock, audit: AuditTrail
+) -> LoginGate:
+    throttle = LoginThrottle(
+        per_account=settings.login_failures_per_account,
+        per_address=settings.login_failures_per_address,
+        window_seconds=settings.login_failure_window_seconds,
+    )
+    return LoginGate(users, throttle, clock, audit, concurrency=settings.password_hash_concurrency)

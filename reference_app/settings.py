@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reference_app import regressions
+from reference_app.client_constants import CLIENT_CONSTANTS
 
 
 class DemoUser(BaseModel):
@@ -51,6 +52,12 @@ class Settings(BaseSettings):
     # OWASP's minimum argon2id parameters; tests may lower them to keep logins cheap.
     password_hash_memory_kib: int = Field(19456, ge=8)
     password_hash_time_cost: int = Field(2, ge=1)
+    # Password checks running at once; each holds `password_hash_memory_kib` while it runs.
+    password_hash_concurrency: int = Field(4, ge=1, le=256)
+    # Failed sign-ins allowed per window before 429 (0 disables); successes never count.
+    login_failures_per_account: int = Field(10, ge=0, le=1_000_000)
+    login_failures_per_address: int = Field(50, ge=0, le=1_000_000)
+    login_failure_window_seconds: int = Field(300, gt=0, le=_TEN_YEARS)
 
     @field_validator("regressions", mode="before")
     @classmethod
@@ -109,6 +116,7 @@ class Settings(BaseSettings):
             "refresh_threshold_seconds": self.refresh_threshold_seconds,
             "warning_lead_seconds": self.warning_lead_seconds,
             "regressions": sorted(self.regressions),
+            "client": CLIENT_CONSTANTS.model_dump(mode="json"),
         }
 
 

@@ -16,7 +16,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -27,6 +27,10 @@ ALGORITHM = "HS256"
 _REFRESH_FORMAT = re.compile(r"([0-9a-f]{32})\.(\d{1,9})\.([A-Za-z0-9_-]{43})")
 _REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti", "typ"]
 VERIFIED_CACHE_SIZE = 4096  # access tokens whose signature was checked, most recent first
+# How far `iat`/`nbf` may lie ahead of the app clock (app processes sharing a key may disagree).
+ISSUED_AT_LEEWAY = timedelta(seconds=60)
+# JWT times beyond datetime's range cannot be compared with the clock: such a token is invalid.
+_LATEST_TIMESTAMP = int(datetime(9999, 12, 30, tzinfo=UTC).timestamp())
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,28 @@ class AccessClaims:
     user: str
     sid: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """What a signature-checked access token says; its times are in datetime's range."""
+
+    user: str
+    sid: str
+    issued_at: datetime
+    not_before: datetime | None
+    expires_at: datetime
+
+
+def _invalid() -> ApiError:
+    return ApiError(401, "token_invalid", "the access token is not valid")
+
+
+def _time_claim(value: object) -> datetime:
+    """A NumericDate claim as we issue them: a whole number of seconds after 1970."""
+    if type(value) is not int or not 0 <= value <= _LATEST_TIMESTAMP:
+        raise _invalid()
+    return datetime.fromtimestamp(value, UTC)
 
 
 @dataclass(frozen=True)
@@ -103,20 +129,25 @@ class TokenIssuer:
         return AccessToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), issued, expires)
 
     def verify_access(self, token: str, now: datetime) -> AccessClaims:
-        """Signature, shape and `exp` against the app's clock (not the process clock)."""
-        user, sid, exp = self._verified(token)
-        if now.timestamp() >= exp:
+        """Signature, shape and times against the app's clock (not the process clock)."""
+        verified = self._verified(token)
+        latest_issue = now + ISSUED_AT_LEEWAY
+        if verified.issued_at > latest_issue:
+            raise _invalid()
+        if verified.not_before is not None and verified.not_before > latest_issue:
+            raise _invalid()
+        if now >= verified.expires_at:
             raise ApiError(401, "token_expired", "the access token has expired")
-        expires = datetime.fromtimestamp(exp, tz=now.tzinfo)
-        return AccessClaims(user=user, sid=sid, expires_at=expires)
+        return AccessClaims(user=verified.user, sid=verified.sid, expires_at=verified.expires_at)
 
-    def _verify_signature(self, token: str) -> tuple[str, str, int]:
-        """(sub, sid, exp) of a well-formed access token signed with our key; 401 otherwise."""
+    def _verify_signature(self, token: str) -> _Verified:
+        """A well-formed access token signed with our key; 401 `token_invalid` otherwise."""
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
+                # PyJWT would judge the times by the process clock: verify_access uses the app's.
                 options={
                     "verify_exp": False,
                     "verify_iat": False,
@@ -125,13 +156,15 @@ class TokenIssuer:
                 },
             )
         except jwt.PyJWTError:
-            raise ApiError(401, "token_invalid", "the access token is not valid") from None
-        user, sid, exp = claims["sub"], claims["sid"], claims["exp"]
-        if claims["typ"] != "access" or not isinstance(exp, int):
-            raise ApiError(401, "token_invalid", "the access token is not valid")
-        if not isinstance(user, str) or not isinstance(sid, str):
-            raise ApiError(401, "token_invalid", "the access token is not valid")
-        return user, sid, exp
+            raise _invalid() from None
+        user, sid = claims["sub"], claims["sid"]
+        if claims["typ"] != "access" or not isinstance(user, str) or not isinstance(sid, str):
+            raise _invalid()
+        issued, expires = _time_claim(claims["iat"]), _time_claim(claims["exp"])
+        not_before = _time_claim(claims["nbf"]) if "nbf" in claims else None
+        if expires <= issued:
+            raise _invalid()
+        return _Verified(user, sid, issued, not_before, expires)
 
     def new_refresh_token(self) -> RefreshToken:
         """The root of a new family (generation 0)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from harness.applicability import NotApplicable
+
 
 class SignedOut(Exception):
     """The tab is on the login page (`reason` is the 401 code or "logout")."""
@@ -25,5 +27,5 @@ class ConnectionProblem(Exception):
     """A non-fatal failure: the network let the tab down but the user is still signed in."""
 
 
-class Unsupported(Exception):
+class Unsupported(NotApplicable):
     """The scenario asked for something the target profile does not declare (e.g. [stream])."""

@@ -11,10 +11,11 @@ import httpx
 from harness.client.network import FaultyTransport, Network
 from harness.client.tab import Tab
 from harness.client.target import Target
+from harness.client.wire import build_request, jar
 from harness.clock import VirtualClock
 from harness.core import ClientOptions, ClientPolicy, ProfileState
 from harness.events import Event, Recorder
-from harness.target import User
+from harness.target import User, contract
 
 E = TypeVar("E", bound=Event)
 
@@ -111,6 +112,37 @@ class Profile:
         if name is None:
             return None
         return next((c.value for c in self.http.cookies.jar if c.name == name), None)
+
+    def current_refresh_token(self) -> str | None:
+        """The refresh token this profile holds now (its cookie, or the one the client keeps)."""
+        return (
+            self.refresh_cookie()
+            if self.target.profile.refresh_cookie()
+            else self.state.refresh_token
+        )
+
+    async def present_refresh_token(
+        self, value: str, *, cookies: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """A refresh presenting `value`, outside the refresh algorithm (a replay, a thief).
+
+        `cookies` stand for the whole cookie jar (e.g. one copied before a logout); by default
+        the profile's own jar, with the refresh cookie set to `value`.
+        """
+        spec = self.target.profile
+        held = dict(jar(self.http) if cookies is None else cookies)
+        name = spec.refresh_cookie()
+        if name is not None:
+            held[name] = value
+        outgoing = contract.build(spec, spec.refresh, "refresh", cookies=held, refresh_token=value)
+        request = build_request(self.http, outgoing)
+        if held:
+            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in held.items())
+        return await self.http.send(request)
+
+    def cookies(self) -> dict[str, str]:
+        """A copy of the profile's cookie jar by name."""
+        return jar(self.http)
 
     def emit(self, kind: type[E], tab: str, **fields: Any) -> E:
         event = kind(

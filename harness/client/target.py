@@ -10,6 +10,7 @@ import httpx
 from harness.core.policy import ClientOptions, ClientPolicy
 from harness.target import TargetProfile
 from harness.target.model import Policy
+from harness.target.promise import Promise
 from harness.target.served import promise, regressions
 
 IN_PROCESS_URL = "http://testserver"
@@ -84,6 +85,9 @@ class Target:
             heartbeat_max_seconds=spec.heartbeat_max_seconds,
             lock_timeout_seconds=spec.lock_timeout_seconds,
             warning_lead_seconds=spec.warning_lead_seconds,
+            # A good client knows the promised idle timeout: it tells the server about clicks
+            # (heartbeat) and signs out on time (the app may serve its own value instead).
+            idle_timeout_seconds=self.profile.policy.idle_timeout_seconds or None,
         )
         if self._served is not None:
             base = base.with_served(self._served)
@@ -93,3 +97,11 @@ class Target:
     def promise(self) -> Policy:
         """What the app promises: the profile's [policy] with the served values filled in."""
         return promise(self.profile.policy, self._served)
+
+    async def expectations(self) -> Promise:
+        """The promise, after reading what the app serves (with a client of its own)."""
+        async with httpx.AsyncClient(
+            transport=self.transport(), base_url=self.base_url, headers=self.profile.headers
+        ) as http:
+            await self.served(http)
+        return Promise(self.promise, self.profile)

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from harness.applicability import NotApplicable
 from harness.target import templates
 from harness.target.locations import Location
 
@@ -37,6 +38,7 @@ Reason = Literal[
     "session_idle", "session_expired", "session_revoked", "csrf_failed",
     "invalid_credentials", "rate_limited",
 ]  # fmt: skip
+_REQUESTS = ("login", "refresh", "logout", "logout_all", "probe", "action", "stream")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -184,6 +186,7 @@ class Errors(_Strict):
 
     code: Loc | None = None
     reasons: dict[str, Reason] = Field(default_factory=dict)
+    native: bool = False  # the app's own codes are the harness's reasons (token_expired, ...)
 
 
 class Policy(_Strict):
@@ -308,6 +311,13 @@ class TargetProfile(_Strict):
                 return user
         known = ", ".join(u.name for u in self.users)
         raise KeyError(f"no user {name!r} in target profile {self.name!r} (known: {known})")
+
+    def path_of(self, purpose: str) -> str:
+        """The path of the profile's `purpose` request (login, refresh, action...)."""
+        spec = getattr(self, purpose, None) if purpose in _REQUESTS else None
+        if not isinstance(spec, Request):
+            raise NotApplicable(f"needs a [{purpose}] request in the target profile")
+        return spec.path
 
     def login_tokens(self) -> TokenFields:
         return self.login.tokens or self.tokens

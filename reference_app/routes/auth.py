@@ -9,15 +9,17 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from reference_app.errors import ApiError
+from reference_app.errors import error_responses
 from reference_app.routes.deps import current_auth, require_csrf, services, services_of
 from reference_app.services import Services
 from reference_app.sessions import AuthContext, Grant
 
 REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = "/api/auth"
+# RFC 6749 §5.1: no cache (browser, proxy) may keep a token response; Pragma for HTTP/1.0 ones.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
-router = APIRouter(prefix="/api/auth")
+router = APIRouter(prefix="/api/auth", responses=error_responses(405))
 ServicesDep = Annotated[Services, Depends(services)]
 AuthDep = Annotated[AuthContext, Depends(current_auth)]
 
@@ -62,32 +64,34 @@ def _set_refresh_cookie(request: Request, response: Response, token: str) -> Non
     )
 
 
-# A plain `def`: argon2 verification is CPU-heavy and runs in the thread pool.
-@router.post("/login", dependencies=[Depends(require_csrf)])
-def login(
+@router.post(
+    "/login",
+    dependencies=[Depends(require_csrf)],
+    responses=error_responses(400, 401, 403, 413, 422, 429),
+)
+async def login(
     body: LoginBody, request: Request, response: Response, svc: ServicesDep
 ) -> dict[str, Any]:
-    user = svc.users.authenticate(body.email, body.password)
-    if user is None:
-        svc.audit.record("login_failed", user=body.email.strip().lower())
-        raise ApiError(401, "invalid_credentials", "unknown email or wrong password")
-    grant = svc.sessions.start(user)
+    address = request.client.host if request.client else ""
+    user = await svc.logins.authenticate(body.email, body.password, address)
+    grant = await svc.call(svc.sessions.start, user)
     _set_refresh_cookie(request, response, grant.refresh_token)
-    return _token_body(svc, grant)
+    response.headers.update(NO_STORE)
+    return await svc.call(_token_body, svc, grant)
 
 
-@router.post("/refresh")
+@router.post("/refresh", responses=error_responses(401, 403, 413, 503))
 async def refresh(request: Request) -> JSONResponse:
     # The hot path: no injected dependencies (resolving them costs a fifth of a refresh).
     await require_csrf(request)
     svc = services_of(request)
     grant = await svc.call(svc.sessions.refresh, request.cookies.get(REFRESH_COOKIE))
-    response = JSONResponse(_token_body(svc, grant))
+    response = JSONResponse(_token_body(svc, grant), headers=NO_STORE)
     _set_refresh_cookie(request, response, grant.refresh_token)
     return response
 
 
-@router.post("/logout", dependencies=[Depends(require_csrf)])
+@router.post("/logout", dependencies=[Depends(require_csrf)], responses=error_responses(403, 413))
 async def logout(request: Request, response: Response, svc: ServicesDep) -> dict[str, bool]:
     await svc.call(svc.sessions.logout, request.cookies.get(REFRESH_COOKIE))
     response.delete_cookie(
@@ -100,13 +104,16 @@ async def logout(request: Request, response: Response, svc: ServicesDep) -> dict
     return {"ok": True}
 
 
-@router.post("/logout-all", dependencies=[Depends(require_csrf)])
+@router.post(
+    "/logout-all", dependencies=[Depends(require_csrf)], responses=error_responses(401, 403, 413)
+)
 async def logout_all(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
     return {"ok": True, "revoked": await svc.call(svc.sessions.logout_all, auth.session.user)}
 
 
-@router.get("/session")
-async def session(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
+@router.get("/session", responses=error_responses(401))
+async def session(auth: AuthDep, svc: ServicesDep, response: Response) -> dict[str, Any]:
+    response.headers.update(NO_STORE)
     current = auth.session
     return {
         "user": await svc.call(_user, svc, current.user),
@@ -120,5 +127,6 @@ async def session(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/config")
-async def config(svc: ServicesDep) -> dict[str, Any]:
+async def config(svc: ServicesDep, response: Response) -> dict[str, Any]:
+    response.headers.update(NO_STORE)  # it carries the server time
     return {**svc.settings.to_client_config(), "server_time": _iso(svc.clock.now())}

@@ -12,10 +12,12 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from reference_app.chat import bot_reply, reply_chunks
+from reference_app.errors import error_responses
 from reference_app.routes.deps import current_auth, services
 from reference_app.services import Services
 from reference_app.sessions import AuthContext
 
+# Not a router-wide 405: the stream route documents its JSON errors its own way.
 router = APIRouter(prefix="/api/chat")
 ServicesDep = Annotated[Services, Depends(services)]
 AuthDep = Annotated[AuthContext, Depends(current_auth)]
@@ -23,6 +25,20 @@ AuthDep = Annotated[AuthContext, Depends(current_auth)]
 
 class ChatBody(BaseModel):
     message: str = Field(min_length=1, max_length=4000)
+
+
+class EventStream(StreamingResponse):
+    """Server-sent events; the class gives the OpenAPI schema the media type."""
+
+    media_type = "text/event-stream"
+
+
+_CHAT_ERRORS = (400, 401, 405, 413, 422)
+_EVENTS_DOC = {
+    "description": '`event: chunk` (several, `data: {"text"}`), then `event: done`'
+    ' (`data: {"reply", "at"}`)',
+    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+}
 
 
 def _converse(svc: Services, user: str, message: str) -> tuple[str, str]:
@@ -33,7 +49,7 @@ def _converse(svc: Services, user: str, message: str) -> tuple[str, str]:
     return reply, now.isoformat()
 
 
-@router.post("")
+@router.post("", responses=error_responses(*_CHAT_ERRORS))
 async def chat(body: ChatBody, auth: AuthDep, svc: ServicesDep) -> dict[str, str]:
     reply, at = await svc.call(_converse, svc, auth.session.user, body.message)
     return {"reply": reply, "at": at}
@@ -43,8 +59,12 @@ def _event(name: str, data: dict[str, Any]) -> str:
     return f"event: {name}\ndata: {json.dumps(data)}\n\n"
 
 
-@router.post("/stream")
-async def chat_stream(body: ChatBody, auth: AuthDep, svc: ServicesDep) -> StreamingResponse:
+@router.post(
+    "/stream",
+    response_class=EventStream,
+    responses={**error_responses(*_CHAT_ERRORS, streaming=True), 200: _EVENTS_DOC},
+)
+async def chat_stream(body: ChatBody, auth: AuthDep, svc: ServicesDep) -> EventStream:
     # Authentication ran in the dependency, before the first byte: expiry mid-stream is harmless.
     reply, at = await svc.call(_converse, svc, auth.session.user, body.message)
 
@@ -54,12 +74,10 @@ async def chat_stream(body: ChatBody, auth: AuthDep, svc: ServicesDep) -> Stream
             await asyncio.sleep(0)
         yield _event("done", {"reply": reply, "at": at})
 
-    return StreamingResponse(
-        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
-    )
+    return EventStream(events(), headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/history")
+@router.get("/history", responses=error_responses(401, 405))
 async def history(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
     stored = await svc.call(svc.chat.history, auth.session.user)
     messages = [{"role": m["role"], "text": m["text"], "at": m["at"].isoformat()} for m in stored]

@@ -1,16 +1,20 @@
-"""`/__harness__/clock`: lets an out-of-process harness move the app's time (opt-in)."""
+"""`/__harness__/clock`: lets an out-of-process harness move the app's time.
+
+Opt-in: `create_app` includes this router only with `test_clock` on.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 from datetime import datetime
 from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, model_validator
 
-from reference_app.errors import ApiError
+from reference_app.errors import ApiError, error_responses
 from reference_app.routes.deps import services
 from reference_app.services import Services
 
@@ -33,11 +37,24 @@ class ClockMove(BaseModel):
         return self
 
 
-async def _enabled(request: Request, svc: ServicesDep) -> None:
-    if not svc.settings.test_clock:
-        raise ApiError(404, "not_found", "no such resource")
+async def _loopback_only(request: Request) -> None:
     if not _is_loopback(request.client.host if request.client else ""):
         raise ApiError(403, "forbidden", "the test clock answers loopback clients only")
+    # DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 reaches us
+    # from a loopback client, but its requests still say `Host: evil.example`.
+    if not _is_loopback_host(request.headers.get("host", "")):
+        raise ApiError(403, "forbidden", "the test clock answers requests to a loopback host only")
+
+
+def _is_loopback_host(header: str) -> bool:
+    """`Host` names localhost or a loopback address, with any port (`[::1]:8000` included)."""
+    try:
+        parts = urlsplit("//" + header)
+        _ = parts.port  # raises ValueError on a malformed port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return host == "localhost" or _is_loopback(host)
 
 
 def _is_loopback(host: str) -> bool:
@@ -51,7 +68,11 @@ def _is_loopback(host: str) -> bool:
 
 
 # The gate is a router dependency so it answers before the body is validated.
-router = APIRouter(prefix="/__harness__", dependencies=[Depends(_enabled)])
+router = APIRouter(
+    prefix="/__harness__",
+    dependencies=[Depends(_loopback_only)],
+    responses=error_responses(403, 405),
+)
 
 
 def _state(svc: Services) -> dict[str, Any]:
@@ -63,7 +84,7 @@ async def read_clock(svc: ServicesDep) -> dict[str, Any]:
     return _state(svc)
 
 
-@router.post("/clock")
+@router.post("/clock", responses=error_responses(400, 413, 422))
 async def move_clock(move: ClockMove, svc: ServicesDep) -> dict[str, Any]:
     field = "set" if move.set is not None else "advance_seconds"
     try:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from reference_app.store.database import is_embedded, open_database
+from reference_app.store.database import (
+    DatabaseUnavailable,
+    check_database,
+    is_embedded,
+    open_database,
+)
 from reference_app.store.documents import DocumentCodec, aware_utc
 from reference_app.store.sessions import (
     MemorySessionStore,
@@ -12,12 +17,14 @@ from reference_app.store.sessions import (
 )
 
 __all__ = [
+    "DatabaseUnavailable",
     "DocumentCodec",
     "MemorySessionStore",
     "MongoSessionStore",
     "Session",
     "SessionStore",
     "aware_utc",
+    "check_database",
     "is_embedded",
     "open_database",
 ]

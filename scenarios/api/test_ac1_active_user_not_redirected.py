@@ -3,62 +3,79 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.checks import CheckFailed
-from harness.client import ClientOptions, SignedOut, Tab
-from harness.clock import VirtualClock
+from harness import (
+    CheckFailed,
+    ClientOptions,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    Tab,
+    VirtualClock,
+    checks,
+)
 from harness.events import Recorder, RefreshSucceeded
-from harness.fixtures import ProfileFactory
 
-TWO_HOURS = 120  # minutes: four access tokens of 30 minutes each
+TOKENS = 4  # the user works through four access-token lifetimes
 
 
-async def work_in_every_tab(tabs: list[Tab], clock: VirtualClock, minutes: int) -> None:
-    """A message a minute, tab after tab; every 5 minutes every page polls at once.
+def step_of(promise: Promise) -> timedelta:
+    """A user action a minute, or more often when tokens live only a few minutes."""
+    return min(timedelta(minutes=1), promise.access_ttl / 5)
+
+
+async def work_in_every_tab(
+    tabs: list[Tab], clock: VirtualClock, step: timedelta, steps: int
+) -> None:
+    """An action per step, tab after tab; every 5 steps every page polls at once.
 
     Stops when the user is sent to the login page: the checks then say what went wrong.
     """
-    for minute in range(minutes):
+    for n in range(steps):
         try:
-            if minute % 5 == 0:
-                await asyncio.gather(*(tab.get("/api/auth/session") for tab in tabs))
-            assert await tabs[minute % len(tabs)].chat("2+2") == "4"
+            if n % 5 == 0:
+                await asyncio.gather(*(tab.probe() for tab in tabs))
+            assert await tabs[n % len(tabs)].chat("2+2")
         except SignedOut:
             return
-        await clock.advance(60)
+        await clock.advance(step)
 
 
 async def active_user_with_three_tabs(
-    profile: ProfileFactory, clock: VirtualClock, options: ClientOptions | None = None
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    promise: Promise,
+    options: ClientOptions | None = None,
 ) -> list[Tab]:
-    alice = await profile("alice", options=options)
-    tabs = [await alice.login(), alice.open_tab(), alice.open_tab()]
-    await work_in_every_tab(tabs, clock, TWO_HOURS)
+    user = await profile(options=options)
+    tabs = [await user.login(), user.open_tab(), user.open_tab()]
+    step = step_of(promise)
+    await work_in_every_tab(tabs, clock, step, round(TOKENS * promise.access_ttl / step))
     return tabs
 
 
 @pytest.mark.ac("AC1", "AC3")
 @pytest.mark.scenario("User active, access token expires")
-async def test_user_working_in_three_tabs_for_two_hours_is_never_redirected(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+async def test_user_working_in_three_tabs_through_four_token_lifetimes_is_never_redirected(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
-    tabs = await active_user_with_three_tabs(profile, clock)
+    tabs = await active_user_with_three_tabs(profile, clock, promise)
     checks.no_redirect_to_login(recorder)
     checks.no_fatal_refresh_failure(recorder)
     checks.no_interruption(recorder)
     assert all(tab.signed_in for tab in tabs)
-    assert recorder.count(RefreshSucceeded) >= 4  # the access token really expired, 4 times
+    assert recorder.count(RefreshSucceeded) >= TOKENS  # the access token really expired
 
 
 @pytest.mark.ac("AC1")
 @pytest.mark.refapp(rotation_grace_seconds=0)
 async def test_per_tab_refresh_lock_without_grace_is_caught_redirecting_the_user(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
     # Regression: tabs refresh on their own with the shared cookie; the server sees reuse.
-    await active_user_with_three_tabs(profile, clock, ClientOptions(shared_lock=False))
+    await active_user_with_three_tabs(profile, clock, promise, ClientOptions(shared_lock=False))
     with pytest.raises(CheckFailed, match="refresh_reused"):
         checks.no_redirect_to_login(recorder)

@@ -7,48 +7,66 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.checks import CheckFailed
-from harness.client import ConnectionProblem, SignedOut, Tab
-from harness.clock import VirtualClock
+from harness import (
+    CheckFailed,
+    ConnectionProblem,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    Tab,
+    VirtualClock,
+    checks,
+)
 from harness.events import Recorder
-from harness.fixtures import ProfileFactory
-
-EXPIRED = "Your session has expired. Please sign in again."
-# The refresh token's 7-day TTL, and a minute more. The idle timeout is switched off so that
-# the refresh token's own expiry, not inactivity, is what ends the session.
-PAST_REFRESH_TTL = timedelta(days=7, minutes=1)
 
 
-async def return_after_refresh_token_expired(profile: ProfileFactory, clock: VirtualClock) -> Tab:
-    tab = await (await profile("alice")).login()
-    await clock.advance(PAST_REFRESH_TTL, mode="fast_forward")
+async def return_after_refresh_token_expired(
+    profile: ProfileFactory, clock: VirtualClock, promise: Promise
+) -> Tab:
+    tab = await (await profile()).login()
+    await clock.advance(promise.refresh_ttl + timedelta(minutes=1), mode="fast_forward")
     # What the user saw instead of a reply is for each test to assert.
     with contextlib.suppress(SignedOut, ConnectionProblem):
         await tab.chat("2+2")
     return tab
 
 
+def first_ending(promise: Promise) -> str:
+    """What ends a session left alone past its refresh TTL: inactivity, if that comes first."""
+    idle = promise.idle_timeout
+    return "session_idle" if idle is not None and idle < promise.refresh_ttl else "refresh_expired"
+
+
 @pytest.mark.ac("AC4")
 @pytest.mark.scenario("Refresh token expired")
-@pytest.mark.refapp(idle_timeout_seconds=0)
-async def test_expired_refresh_token_redirects_to_login_with_the_expiry_message(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+async def test_returning_after_the_refresh_token_expired_redirects_to_login_with_a_message(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
-    tab = await return_after_refresh_token_expired(profile, clock)
-    redirect = checks.redirected_to_login(recorder, reason="refresh_expired")
-    assert redirect.message == EXPIRED
-    assert not tab.signed_in and tab.login_message == EXPIRED
-    with pytest.raises(SignedOut, match="expired"):
+    tab = await return_after_refresh_token_expired(profile, clock, promise)
+    redirect = checks.redirected_to_login(recorder, reason=promise.reason(first_ending(promise)))
+    assert not tab.signed_in and tab.login_message == redirect.message
+    with pytest.raises(SignedOut):
         await tab.chat("still there?")
+
+
+@pytest.mark.ac("AC4")
+@pytest.mark.scenario("Refresh token expired")
+@pytest.mark.refapp(idle_timeout_seconds=0)  # so the refresh token's own expiry ends it
+async def test_expired_refresh_token_redirects_with_the_expiry_message(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+) -> None:
+    tab = await return_after_refresh_token_expired(profile, clock, promise)
+    redirect = checks.redirected_to_login(recorder, reason="refresh_expired")
+    assert redirect.message == tab.host.state.policy.message_for("refresh_expired")
+    assert redirect.message == "Your session has expired. Please sign in again."
 
 
 @pytest.mark.ac("AC4")
 @pytest.mark.refapp(idle_timeout_seconds=0, regressions={"naive_datetimes"})
 async def test_naive_datetime_crash_on_expired_refresh_token_is_caught_as_no_redirect(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
     # The story's bug: the expiry comparison crashes (500), so the client only sees errors.
-    await return_after_refresh_token_expired(profile, clock)
+    await return_after_refresh_token_expired(profile, clock, promise)
     with pytest.raises(CheckFailed, match="saw none"):
         checks.redirected_to_login(recorder, reason="refresh_expired")

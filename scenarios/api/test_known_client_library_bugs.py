@@ -13,13 +13,9 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.client import ClientOptions, SignedOut
-from harness.clock import VirtualClock
+from harness import ClientOptions, ProfileFactory, Promise, SignedOut, VirtualClock, checks
 from harness.events import Recorder, RequestSent, Unauthorized
-from harness.fixtures import ProfileFactory
 
-PAST_EXPIRY = timedelta(minutes=31)
 REACTIVE_ONLY = ClientOptions(proactive_refresh=False)  # every request meets the 401 first
 # Real-time bound on a burst: a request left hanging would wait forever, not a bit longer.
 HANG_LIMIT_S = 10.0
@@ -33,12 +29,12 @@ async def burst(calls: Iterable[Awaitable[object]]) -> list[object]:
 @pytest.mark.ac("AC1", "AC3")
 @pytest.mark.scenario("Parallel 401s start one refresh")
 async def test_fifteen_parallel_401s_in_one_tab_share_one_refresh(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
     """auth0-spa-js #553, axios-auth-refresh #56/#139: 15 concurrent calls, several refreshes."""
-    tab = await (await profile("alice", options=REACTIVE_ONLY)).login()
-    await clock.advance(PAST_EXPIRY, mode="fast_forward")
-    results = await burst([tab.get("/api/chat/history") for _ in range(15)])
+    tab = await (await profile(options=REACTIVE_ONLY)).login()
+    await clock.advance(promise.access_ttl + timedelta(minutes=1), mode="fast_forward")
+    results = await burst([tab.probe() for _ in range(15)])
     assert [getattr(r, "status_code", r) for r in results] == [200] * 15
     assert recorder.count(Unauthorized) >= 1  # the burst really met an expired token
     checks.refreshes_per_profile(recorder, 1)
@@ -48,18 +44,18 @@ async def test_fifteen_parallel_401s_in_one_tab_share_one_refresh(
 @pytest.mark.ac("AC1", "AC3")
 @pytest.mark.scenario("Parallel 401s start one refresh")
 async def test_request_that_failed_before_the_refresh_started_is_retried(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
     """axios-auth-refresh #113: a 401 that arrived before the refresh began was dropped."""
-    alice = await profile("alice", options=REACTIVE_ONLY)
-    tab = await alice.login()
-    other = alice.open_tab()
-    await clock.advance(PAST_EXPIRY, mode="fast_forward")
-    first = asyncio.ensure_future(tab.get("/api/chat/history"))
+    user = await profile(options=REACTIVE_ONLY)
+    tab = await user.login()
+    other = user.open_tab()
+    await clock.advance(promise.access_ttl + timedelta(minutes=1), mode="fast_forward")
+    first = asyncio.ensure_future(tab.probe())
     await asyncio.sleep(0)  # the first request is on its way before the second starts
     results = await burst([first, other.chat("3*3")])
     assert getattr(results[0], "status_code", results[0]) == 200
-    assert results[1] == "9"
+    assert results[1]
     checks.refreshes_per_profile(recorder, 1)
 
 
@@ -67,15 +63,17 @@ async def test_request_that_failed_before_the_refresh_started_is_retried(
 @pytest.mark.scenario("Requests waiting on a failed refresh are released")
 @pytest.mark.refapp(idle_timeout_seconds=0)  # so the refresh token's expiry is what ends it
 async def test_requests_queued_behind_a_failing_refresh_all_end_on_the_login_page(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
     """axios-auth-refresh #14: requests queued during a refresh hung when it failed."""
-    alice = await profile("alice", options=REACTIVE_ONLY)
-    tabs = [await alice.login(), alice.open_tab(), alice.open_tab()]
-    await clock.advance(timedelta(days=8), mode="fast_forward")  # the refresh token is gone
-    results = await burst([tab.get("/api/chat/history") for tab in tabs for _ in range(3)])
+    user = await profile(options=REACTIVE_ONLY)
+    tabs = [await user.login(), user.open_tab(), user.open_tab()]
+    await clock.advance(
+        promise.refresh_ttl + timedelta(days=1), mode="fast_forward"
+    )  # the refresh token is gone
+    results = await burst([tab.probe() for tab in tabs for _ in range(3)])
     assert all(isinstance(r, SignedOut) for r in results), results
-    checks.redirected_to_login(recorder, reason="refresh_expired")
+    checks.redirected_to_login(recorder, reason=promise.reason("refresh_expired"))
     assert all(not tab.signed_in for tab in tabs)
 
 
@@ -83,13 +81,13 @@ async def test_requests_queued_behind_a_failing_refresh_all_end_on_the_login_pag
 @pytest.mark.scenario("Refresh is never refreshed")
 @pytest.mark.refapp(idle_timeout_seconds=0)
 async def test_a_401_from_the_refresh_call_is_not_intercepted_again(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
     """axios-auth-refresh #152/#120: the refresh call's own 401 triggered another refresh."""
-    tab = await (await profile("alice")).login()
-    await clock.advance(timedelta(days=8), mode="fast_forward")
+    tab = await (await profile()).login()
+    await clock.advance(promise.refresh_ttl + timedelta(days=1), mode="fast_forward")
     with pytest.raises(SignedOut):
         await tab.chat("1+1")
     refreshes = [e for e in recorder.of_kind(RequestSent) if e.purpose == "refresh"]
     assert len(refreshes) == 1
-    checks.redirected_to_login(recorder, reason="refresh_expired")
+    checks.redirected_to_login(recorder, reason=promise.reason("refresh_expired"))

@@ -6,63 +6,91 @@ from datetime import timedelta
 
 import pytest
 
-from harness import checks
-from harness.client import ClientOptions, SignedOut
-from harness.clock import VirtualClock
-from harness.events import BannerShown, Recorder, RefreshRetry, Rotation
-from harness.fixtures import ProfileFactory
+from harness import (
+    ClientOptions,
+    NotApplicable,
+    Profile,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    VirtualClock,
+    checks,
+)
+from harness.events import BannerShown, LoggedIn, Recorder, RefreshRetry, RefreshStarted
 
-REFRESH = "/api/auth/refresh"
-BEFORE_REFRESH = timedelta(minutes=24)  # the tab refreshes at 25 minutes
+
+def refresh_due(user: Profile, promise: Promise) -> timedelta:
+    """When the tab will refresh: the threshold before the access token's expiry."""
+    ttl = promise.access_ttl.total_seconds()
+    return timedelta(seconds=ttl - user.policy.threshold_for(ttl))
 
 
 @pytest.mark.ac("AC1", "AC4")
 @pytest.mark.scenario("Network error during refresh")
 async def test_offline_during_refresh_retries_shows_a_banner_and_keeps_the_session(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
-    alice = await profile("alice")
-    tab = await alice.login()
-    await clock.advance(BEFORE_REFRESH)
-    alice.network.offline = True
-    await clock.advance(timedelta(minutes=1, seconds=10))  # one refresh: 25:00 to 25:07
-    retries = [e for e in recorder.of_kind(RefreshRetry) if isinstance(e, RefreshRetry)]
-    assert [r.delay_s for r in retries] == [1.0, 2.0, 4.0]  # 4 tries, then a graceful error
-    assert tab.signed_in and tab.banner == "Connection problem, retrying."
+    user = await profile()
+    tab = await user.login()
+    # The tab's timer starts the refresh on its first tick at or after the refresh is due.
+    tick = timedelta(seconds=user.policy.tick_seconds)
+    starts = tick * -(-refresh_due(user, promise) // tick)
+    await clock.advance(starts - timedelta(seconds=1))
+    user.network.offline = True
+    backoff = timedelta(seconds=sum(user.policy.retry_delays))
+    await clock.advance(backoff + timedelta(seconds=2))  # one whole refresh with every retry
+    retries = recorder.of_kind(RefreshRetry)
+    assert tuple(r.delay_s for r in retries) == user.policy.retry_delays  # then a graceful error
+    assert tab.signed_in and tab.banner == user.policy.banner_connection
     assert recorder.count(BannerShown) >= 1
-    alice.network.offline = False
-    assert await tab.chat("2+2") == "4"  # the old token is still valid, then refreshes
-    await clock.advance(60)
+    user.network.offline = False
+    assert await tab.chat("2+2")  # the old token is still valid, then refreshes
+    await clock.advance(tick)
     assert tab.banner is None
     checks.no_redirect_to_login(recorder)
     checks.no_fatal_refresh_failure(recorder)
 
 
+def rotating_with_grace(user: Profile, promise: Promise) -> timedelta:
+    grace = promise.require("grace_seconds")
+    if not promise.policy.rotation:
+        raise NotApplicable("needs rotating refresh tokens ([policy] rotation = true)")
+    if grace.total_seconds() <= user.policy.retry_delays[0]:
+        raise NotApplicable("needs a grace window longer than the client's first retry delay")
+    return grace
+
+
 @pytest.mark.ac("AC1")
 @pytest.mark.scenario("Refresh response lost after the server rotated")
 async def test_lost_refresh_response_retried_inside_the_grace_window_keeps_the_session(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
-    alice = await profile("alice")
-    tab = await alice.login()
-    alice.network.lose_next_response(REFRESH)
-    await clock.advance(timedelta(minutes=26))  # retried 1 s later, inside the 10 s window
-    assert recorder.count(Rotation) == 1  # the retry got the token the server rotated to
-    assert await tab.chat("2+2") == "4"
+    user = await profile()
+    rotating_with_grace(user, promise)
+    tab = await user.login()
+    user.network.lose_next_response(user.target.profile.path_of("refresh"))
+    await clock.advance(refresh_due(user, promise) + timedelta(minutes=1))
+    assert recorder.count(RefreshStarted) == 1  # its retry got the token the server rotated to
+    assert await tab.chat("2+2")
     checks.no_redirect_to_login(recorder)
 
 
 @pytest.mark.ac("AC4")
 @pytest.mark.scenario("Refresh response lost after the server rotated")
 async def test_lost_refresh_response_retried_after_the_grace_window_is_reuse(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
-    # A client that waits 15 s before retrying presents the parent after the 10 s window.
-    alice = await profile("alice", options=ClientOptions(retry_delays=(15.0,)))
-    tab = await alice.login()
-    alice.network.lose_next_response(REFRESH)
-    await clock.advance(timedelta(minutes=26))
-    redirect = checks.redirected_to_login(recorder, reason="refresh_reused")
-    assert redirect.message == "Your session was ended for your security. Please sign in again."
+    if not promise.policy.reuse_detection:
+        raise NotApplicable("needs reuse detection ([policy] reuse_detection = true)")
+    probe = await profile(name="probe")
+    grace = rotating_with_grace(probe, promise)
+    # A client that waits longer than the grace window presents the parent after it closed.
+    user = await profile(options=ClientOptions(retry_delays=(grace.total_seconds() + 5,)))
+    tab = await user.login()
+    user.network.lose_next_response(user.target.profile.path_of("refresh"))
+    await clock.advance(refresh_due(user, promise) + timedelta(minutes=1))
+    redirect = checks.redirected_to_login(recorder, reason=promise.reason("refresh_reused"))
+    assert redirect.message == user.policy.message_for(redirect.reason)
+    assert recorder.count(LoggedIn) == 1
     with pytest.raises(SignedOut):
         await tab.chat("2+2")

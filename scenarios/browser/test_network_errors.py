@@ -13,7 +13,7 @@ from harness.events import BannerShown, Recorder, RefreshRetry, RefreshSucceeded
 from harness.target import load_profile
 
 ALICE = load_profile("reference-app").user("alice")
-CONNECTION_MESSAGE = "Connection problem, retrying…"
+CONNECTION_MESSAGE = "Connection problem, retrying."  # as the server serves it
 # The refresh timer starts at 25 min; the token is still valid until 30 min.
 QUIET, OFFLINE, ONLINE_AGAIN = timedelta(minutes=24), timedelta(minutes=3), timedelta(minutes=1)
 

@@ -1,16 +1,27 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import socket
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
+import httpx
 import pytest
 
 from harness.cli import main
 from harness.runner import ConfigError, run
 from harness.server import AppServer
 
+SERVE_ENV = {
+    "REFAPP_PASSWORD_HASH_MEMORY_KIB": "8",
+    "REFAPP_PASSWORD_HASH_TIME_COST": "1",
+    "REFAPP_JWT_SECRET": "s" * 40,
+}
 PASSING = """
 import pytest
 
@@ -157,3 +168,77 @@ def test_run_against_a_base_url_from_a_project_with_warnings_as_errors(tmp_path:
     assert "Traceback" not in result.stderr
     doc = json.loads((tmp_path / "out" / "latest" / "results.json").read_text())
     assert doc["summary"]["passed"] == 1
+
+
+def _one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    out, err = capsys.readouterr()
+    assert out == "", out  # no banner
+    assert err.startswith("session-harness: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "65536"])
+def test_serve_with_a_port_out_of_range_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], port: str
+) -> None:
+    assert main(["serve", "--port", port]) == 2
+    assert "--port must be 1-65535" in _one_line_error(capsys)
+
+
+def test_serve_on_a_busy_port_exits_2_before_the_banner(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = _one_line_error(capsys)
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "in use" in err
+
+
+@pytest.mark.parametrize(
+    ("uri", "fragment"),
+    [
+        ("mongodb://127.0.0.1:99999/db", "REFAPP_MONGODB_URI is malformed"),
+        ("mongodb://", "REFAPP_MONGODB_URI is malformed"),
+        ("mongodb://127.0.0.1:9/refapp", "no MongoDB answered within 2 s"),
+    ],
+)
+def test_serve_with_a_bad_or_unreachable_mongodb_exits_2_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], uri: str, fragment: str
+) -> None:
+    monkeypatch.setenv("REFAPP_MONGODB_URI", uri)
+    assert main(["serve", "--port", "0"]) == 2
+    assert fragment in _one_line_error(capsys)
+
+
+def test_serve_on_port_0_announces_the_real_port_and_exits_130_on_ctrl_c() -> None:
+    env = {**os.environ, **SERVE_ENV}
+    command = [sys.executable, "-m", "harness", "serve", "--port", "0"]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as serving:
+        assert serving.stdout is not None
+        banner = serving.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+) ", banner)
+        assert match and match[1] != "0", banner
+        response = httpx.get(f"http://127.0.0.1:{match[1]}/api/auth/config", timeout=10)
+        serving.send_signal(signal.SIGINT)
+        assert serving.wait(timeout=15) == 130
+    assert response.status_code == 200
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"session-harness {version('session-harness')}\n"
+
+
+def test_help_describes_the_product_and_lists_exit_codes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "never throws an active user back to the\nlogin page" in out
+    assert "thin command line" not in out
+    for code, meaning in [("0", "passed"), ("1", "failed"), ("2", "usage"), ("130", "interrupted")]:
+        assert re.search(rf"^  {code} +.*{meaning}", out, re.MULTILINE), (code, out)

@@ -14,6 +14,8 @@ from reference_app import Settings, create_app
 
 START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 XRW = {"X-Requested-With": "pytest"}
+# The test clock answers only requests addressed to a loopback host.
+LOOPBACK_URL = "http://127.0.0.1:8000"
 FAST_HASHING = {"password_hash_memory_kib": 1024, "password_hash_time_cost": 1}
 
 
@@ -81,10 +83,12 @@ def error_of(response: httpx.Response) -> str:
 async def make_api() -> AsyncIterator[Callable[..., Api]]:
     clients: list[httpx.AsyncClient] = []
 
-    def factory(client_host: str = "127.0.0.1", **overrides: Any) -> Api:
+    def factory(
+        client_host: str = "127.0.0.1", base_url: str = "http://testserver", **overrides: Any
+    ) -> Api:
         app = create_app(make_settings(**overrides))
         transport = httpx.ASGITransport(app=app, client=(client_host, 50000))
-        client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        client = httpx.AsyncClient(transport=transport, base_url=base_url)
         clients.append(client)
         return Api(app, client)
 

@@ -98,3 +98,45 @@ async def test_apps_share_no_state(make_api: Callable[..., Api]) -> None:
     _, cookie = await first.login()
     assert error_of(await second.refresh(cookie)) == "refresh_invalid"
     assert first.app.state.services.clock is not second.app.state.services.clock
+
+
+async def test_token_and_session_responses_are_never_cached(api: Api) -> None:
+    """RFC 6749 §5.1: token responses carry `Cache-Control: no-store` and `Pragma: no-cache`."""
+    body, cookie = await api.login()
+    responses = [
+        await api.call(
+            "POST",
+            "/api/auth/login",
+            headers=XRW,
+            json={"email": "alice@example.com", "password": "wonderland"},
+        ),
+        await api.refresh(cookie),
+        await api.get("/api/auth/session", body["access_token"]),
+        await api.get("/api/auth/config"),
+    ]
+    for response in responses:
+        assert response.status_code == 200, response.text
+        assert response.headers["cache-control"] == "no-store", response.url
+        assert response.headers["pragma"] == "no-cache", response.url
+
+
+async def test_config_serves_the_client_algorithm_constants(api: Api) -> None:
+    security = "Your session was ended for your security. Please sign in again."
+    expired = "Your session has expired. Please sign in again."
+    assert (await api.get("/api/auth/config")).json()["client"] == {
+        "tick_seconds": 30,
+        "retry_delays_seconds": [1, 2, 4],
+        "heartbeat_max_seconds": 60,
+        "lock_timeout_seconds": 10,
+        "retryable_errors": ["token_expired", "token_invalid", "token_missing"],
+        "messages": {
+            "session_idle": "You were signed out after a period of inactivity.",
+            "refresh_expired": expired,
+            "session_expired": expired,
+            "refresh_reused": security,
+            "session_revoked": security,
+            "logout": "You have signed out.",
+        },
+        "default_message": "Please sign in again.",
+        "banner_connection": "Connection problem, retrying.",
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -11,7 +12,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 
 from reference_app.tokens import parse_refresh_token
-from tests.reference_app.conftest import XRW, Api, error_of
+from tests.reference_app.conftest import LOOPBACK_URL, XRW, Api, error_of
 
 
 async def _session_with(api: Api, token: str) -> tuple[int, str]:
@@ -188,3 +189,98 @@ def test_refresh_token_with_trailing_newline_does_not_parse() -> None:
     token = f"{'a' * 32}.0.{'B' * 43}"
     assert parse_refresh_token(token) is not None
     assert parse_refresh_token(token + "\n") is None
+
+
+async def _session_with_claims(api: Api, **overrides: object) -> tuple[int, str]:
+    """GET /api/auth/session with a correctly signed token of a live session, claims changed.
+
+    Returns the status and the error code ("" for a success).
+    """
+    body, _ = await api.login()
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    token = jwt.encode({**claims, **overrides}, "s" * 40, algorithm="HS256")
+    response = await api.get("/api/auth/session", token)
+    return response.status_code, "" if response.is_success else error_of(response)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": 10**20},
+        {"exp": -(10**20)},
+        {"iat": 10**20},
+        {"iat": -1},
+        {"nbf": 10**20},
+        {"iat": "yesterday"},
+        {"exp": True},
+        {"exp": 1.5e9},
+    ],
+    ids=repr,
+)
+async def test_signed_token_with_absurd_times_is_token_invalid(
+    api: Api, claims: dict[str, object]
+) -> None:
+    assert await _session_with_claims(api, **claims) == (401, "token_invalid")
+
+
+async def test_signed_token_expiring_before_it_was_issued_is_token_invalid(api: Api) -> None:
+    issued = int(datetime.now(UTC).timestamp())
+    assert await _session_with_claims(api, iat=issued, exp=issued - 1) == (401, "token_invalid")
+
+
+async def test_signed_token_expired_long_ago_is_token_expired(api: Api) -> None:
+    assert await _session_with_claims(api, iat=0, exp=1) == (401, "token_expired")
+
+
+@pytest.mark.parametrize(
+    ("seconds_ahead", "outcome"), [(120, (401, "token_invalid")), (30, (200, ""))]
+)
+async def test_token_issued_in_the_future_is_token_invalid_beyond_the_leeway(
+    api: Api, seconds_ahead: int, outcome: tuple[int, str]
+) -> None:
+    issued = int(datetime.now(UTC).timestamp()) + seconds_ahead
+    assert await _session_with_claims(api, iat=issued, nbf=issued) == outcome
+
+
+async def test_future_issued_at_is_judged_by_the_app_clock(make_api: Callable[..., Api]) -> None:
+    """With the app's clock an hour behind real time, a token issued at real time is early."""
+    api = make_api(test_clock=True, base_url=LOOPBACK_URL)
+    await api.call("POST", "/__harness__/clock", json={"advance_seconds": -3600})
+    app_now = int(datetime.now(UTC).timestamp()) - 3600
+    assert await _session_with_claims(api, iat=app_now + 3600) == (401, "token_invalid")
+    assert await _session_with_claims(api, iat=app_now) == (200, "")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("GET", "/api/auth/refresh", "POST"),
+        ("HEAD", "/api/auth/config", "GET"),
+        ("DELETE", "/api/chat", "POST"),
+        ("POST", "/login", "GET, HEAD"),
+        ("POST", "/index.html", "GET, HEAD"),
+    ],
+)
+async def test_method_not_allowed_names_the_allowed_methods(
+    api: Api, method: str, path: str, allow: str
+) -> None:
+    response = await api.call(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    if method != "HEAD":
+        assert error_of(response) == "method_not_allowed"
+
+
+async def test_wrong_method_on_the_test_clock_names_get_and_post(
+    make_api: Callable[..., Api],
+) -> None:
+    response = await make_api(test_clock=True, base_url=LOOPBACK_URL).call(
+        "PUT", "/__harness__/clock"
+    )
+    assert (response.status_code, error_of(response)) == (405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, POST"
+
+
+async def test_post_to_the_openapi_schema_is_method_not_allowed(api: Api) -> None:
+    response = await api.call("POST", "/api/openapi.json")
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD")

@@ -13,7 +13,9 @@ def test_settings_read_public_environment_names(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("REFAPP_ACCESS_TTL_SECONDS", "900")
     monkeypatch.setenv("REFAPP_IDLE_TIMEOUT_SECONDS", "0")
     monkeypatch.setenv("REFAPP_REGRESSIONS", "no_reuse_grace, per_tab_lock")
+    monkeypatch.setenv("REFAPP_LOGIN_FAILURES_PER_ADDRESS", "0")
     settings = load_settings()
+    assert settings.login_failures_per_address == 0
     assert settings.access_ttl_seconds == 900
     assert settings.idle_timeout_seconds == 0
     assert settings.regressions == {"no_reuse_grace", "per_tab_lock"}
@@ -33,6 +35,10 @@ def test_settings_read_public_environment_names(monkeypatch: pytest.MonkeyPatch)
         ("REFAPP_JWT_SECRET", "short", "at least 32"),
         ("REFAPP_IDLE_TIMEOUT_SECONDS", "abc", "REFAPP_IDLE_TIMEOUT_SECONDS"),
         ("REFAPP_SESSION_MAX_SECONDS", "1000000000000", "REFAPP_SESSION_MAX_SECONDS"),
+        ("REFAPP_PASSWORD_HASH_CONCURRENCY", "0", "REFAPP_PASSWORD_HASH_CONCURRENCY"),
+        ("REFAPP_LOGIN_FAILURES_PER_ACCOUNT", "-1", "REFAPP_LOGIN_FAILURES_PER_ACCOUNT"),
+        ("REFAPP_LOGIN_FAILURES_PER_ADDRESS", "many", "REFAPP_LOGIN_FAILURES_PER_ADDRESS"),
+        ("REFAPP_LOGIN_FAILURE_WINDOW_SECONDS", "0", "REFAPP_LOGIN_FAILURE_WINDOW_SECONDS"),
     ],
 )
 def test_invalid_setting_is_a_one_line_error(

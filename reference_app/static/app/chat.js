@@ -2,7 +2,7 @@
 
 import { loadConfig, regression } from "../auth/config.js";
 import * as store from "../auth/store.js";
-import { AuthEnded, TICK_MS, apiFetch, apiJson, ensureFresh, rawFetch, startClient } from "../auth/client.js";
+import { AuthEnded, apiFetch, apiJson, ensureFresh, rawFetch, startClient, tickMs } from "../auth/client.js";
 import { logout, takeHandoff } from "../auth/session.js";
 import { startIdleMonitor, staySignedIn } from "../auth/idle.js";
 import { loadDraft, saveDraft } from "../auth/redirect.js";
@@ -11,6 +11,9 @@ import { readEvents } from "./sse.js";
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const input = byTestId("chat-input");
+// Drafts belong to the signed-in user; none while signed out.
+const draftOwner = () => store.auth().user?.email ?? null;
+const keepDraft = (text) => saveDraft(draftOwner(), text);
 const list = byTestId("chat-messages");
 
 function messageItem(role, text, done) {
@@ -70,13 +73,13 @@ async function send(streaming) {
   const text = input.value.trim();
   if (text === "") return;
   // The draft stays stored until the reply arrives, so a sign-out mid-send does not lose it.
-  saveDraft(text);
+  keepDraft(text);
   input.value = "";
   showStatus("");
   addMessage("user", text, true);
   try {
     await (streaming ? streamReply(text) : plainReply(text));
-    saveDraft(input.value);
+    keepDraft(input.value);
   } catch (err) {
     if (err instanceof AuthEnded) return;
     showStatus(`Your message was not sent: ${err.message}`);
@@ -101,7 +104,7 @@ function bindControls() {
     send(true);
   });
   byTestId("chat-send-plain").addEventListener("click", () => send(false));
-  input.addEventListener("input", () => saveDraft(input.value));
+  input.addEventListener("input", () => keepDraft(input.value));
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
@@ -115,7 +118,7 @@ function showSignedIn() {
   const { user } = store.auth();
   byTestId("user-email").textContent = user ? user.email : "";
   byTestId("session-status").textContent = "signed-in";
-  input.value = loadDraft();
+  input.value = loadDraft(draftOwner());
   startIdleMonitor({
     view: warningView(() => staySignedIn().catch(() => {})),
     ping: () => apiJson("/api/auth/session").then(store.applySession),
@@ -129,7 +132,7 @@ async function signIn() {
   try {
     await ensureFresh();
   } catch (err) {
-    if (!(err instanceof AuthEnded)) setTimeout(signIn, TICK_MS);
+    if (!(err instanceof AuthEnded)) setTimeout(signIn, tickMs());
     return;
   }
   showSignedIn();

@@ -1,5 +1,6 @@
 // The login page: shows why the user is here, signs in, returns to `next` (draft restored there).
 
+import { loadConfig } from "../auth/config.js";
 import { login } from "../auth/session.js";
 import { messageFor, safeNext } from "../auth/redirect.js";
 import { recordActivity } from "../auth/idle.js";
@@ -40,5 +41,6 @@ async function onSubmit(event) {
 }
 
 document.body.dataset.auth = "signed-out";
-showReason(new URLSearchParams(location.search));
 document.querySelector("form").addEventListener("submit", onSubmit);
+// The texts are served with the config; without it the form still works, with no reason shown.
+loadConfig().then(() => showReason(new URLSearchParams(location.search)), () => {});

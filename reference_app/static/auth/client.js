@@ -2,7 +2,7 @@
 // Implements docs/refresh-algorithm.md: proactive refresh, one refresh + one retry on 401,
 // single flight per tab and (through the profile lock) per profile.
 
-import { config, regression } from "./config.js";
+import { client, config, regression } from "./config.js";
 import * as store from "./store.js";
 import { announceToken, lastAnnounced, on, post, requestToken } from "./channel.js";
 import { profileLockHeld, withProfileLock } from "./lock.js";
@@ -12,11 +12,7 @@ import { recordActivity } from "./idle.js";
 
 const HEADERS = { "X-Requested-With": "session-harness" };
 const REFRESH_PATH = "/api/auth/refresh";
-const BACKOFF_S = [1, 2, 4];
-const RETRYABLE = new Set(["token_expired", "token_invalid", "token_missing"]);
 const TOKEN_WAIT_MS = 500;
-export const TICK_MS = 30_000;
-export const CONNECTION_MESSAGE = "Connection problem, retrying…";
 
 /** The session ended; the page is on its way to /login. */
 export class AuthEnded extends Error {}
@@ -27,6 +23,8 @@ let inflight = null;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const shared = () => !regression("per_tab_lock");
+/** How often each tab's timer runs (ms), as served. */
+export const tickMs = () => client().tick_seconds * 1000;
 const isFresh = (snap) => snap !== null && (snap.expiresAtMs - Date.now()) / 1000 > config().refresh_threshold_seconds;
 
 async function errorCode(response) {
@@ -98,6 +96,7 @@ function stopIfEnding() {
 async function requestRefresh(reason) {
   stopIfEnding();
   emit("refresh_started", { reason });
+  const delays = client().retry_delays_seconds;
   let error = "";
   for (let attempt = 0; ; attempt++) {
     const outcome = await postRefresh();
@@ -110,14 +109,15 @@ async function requestRefresh(reason) {
     }
     if (outcome.fatal) return failFatal(outcome.error);
     error = outcome.error;
-    if (attempt >= BACKOFF_S.length) break;
-    emit("refresh_retry", { attempt: attempt + 1, delay_s: BACKOFF_S[attempt], error });
-    await sleep(BACKOFF_S[attempt] * 1000);
+    if (attempt >= delays.length) break;
+    emit("refresh_retry", { attempt: attempt + 1, delay_s: delays[attempt], error });
+    await sleep(delays[attempt] * 1000);
     stopIfEnding();
   }
   emit("refresh_failed", { error, fatal: false });
-  if (store.auth().banner === null) emit("banner_shown", { message: CONNECTION_MESSAGE });
-  store.setBanner(CONNECTION_MESSAGE);
+  const banner = client().banner_connection;
+  if (store.auth().banner === null) emit("banner_shown", { message: banner });
+  store.setBanner(banner);
   throw new ConnectionProblem(error);
 }
 
@@ -189,7 +189,7 @@ export async function apiFetch(path, init = {}) {
   recordActivity("api");
   const response = await send(path, init, token);
   if (response.status !== 401) return response;
-  if (!RETRYABLE.has(await unauthorized(path, response))) return response;
+  if (!client().retryable_errors.includes(await unauthorized(path, response))) return response;
   const retried = await send(path, init, await refreshAfter(token));
   if (retried.status === 401) await unauthorized(path, retried);
   return retried;
@@ -234,6 +234,6 @@ export function startClient() {
     if (shared() && mine !== null && isFresh(mine)) post("token", { snapshot: mine });
   });
   on("signed_out", (message) => endSession(message.reason, { broadcast: false }));
-  setInterval(tick, TICK_MS);
+  setInterval(tick, tickMs());
   document.addEventListener("visibilitychange", tick);
 }

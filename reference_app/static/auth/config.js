@@ -1,4 +1,5 @@
-// Session settings from the server (GET /api/auth/config): the single source of every TTL.
+// Session settings from the server (GET /api/auth/config): the single source of every TTL,
+// and of the refresh algorithm's constants (`client`), shared with the Python client.
 
 const HEADERS = { "X-Requested-With": "session-harness" };
 
@@ -22,6 +23,11 @@ export function loadConfig() {
 export function config() {
   if (current === null) throw new Error("auth config not loaded");
   return current;
+}
+
+/** The algorithm's constants: tick, backoff, heartbeat cap, lock timeout, codes, texts. */
+export function client() {
+  return config().client;
 }
 
 export function regression(name) {

@@ -1,7 +1,7 @@
 // Idle monitor (AC5-AC7): activity in any tab of the profile resets the idle timer of all;
 // a warning with a countdown precedes idle sign-out and the absolute session end.
 
-import { config } from "./config.js";
+import { client, config } from "./config.js";
 import * as store from "./store.js";
 import { on, post } from "./channel.js";
 import { emit } from "./events.js";
@@ -10,7 +10,6 @@ import { endSession, isEnding } from "./session.js";
 const ACTIVITY_KEY = "session-harness-auth:activity";
 const CHECK_MS = 1000;
 const SHARE_EVERY_MS = 1000;
-const HEARTBEAT_MAX_MS = 60_000;
 
 const times = { user: 0, api: 0, ownUser: 0, shared: 0, written: 0 };
 let warning = null; // "idle" | "absolute" while the dialog is shown
@@ -75,7 +74,7 @@ function hide() {
 
 /** A tab where the user acts but sends nothing still tells the server it is active. */
 function heartbeat(now) {
-  const every = Math.min(HEARTBEAT_MAX_MS, (config().idle_timeout_seconds * 1000) / 4);
+  const every = Math.min(client().heartbeat_max_seconds, config().idle_timeout_seconds / 4) * 1000;
   if (pinging || times.ownUser <= lastApi() || now - lastApi() < every) return;
   // The refresh just failed: a ping would only repeat it; the refresh timer retries anyway.
   if (store.auth().banner !== null) return;

@@ -1,10 +1,12 @@
-// The profile-wide refresh lock. Web Locks when available; a lock held longer than
-// LOCK_TIMEOUT_MS is stolen so a frozen tab cannot hang the others. Without
+// The profile-wide refresh lock. Web Locks when available; a lock held longer than the
+// served `lock_timeout_seconds` is stolen so a frozen tab cannot hang the others. Without
 // navigator.locks: a localStorage lease that expires after the same time.
+
+import { client } from "./config.js";
 
 const NAME = "session-harness-refresh";
 const LEASE_KEY = "session-harness-auth:lease";
-export const LOCK_TIMEOUT_MS = 10_000;
+const lockTimeoutMs = () => client().lock_timeout_seconds * 1000;
 // Waiters time out at different moments, so one steals and the others see a new holder.
 const STEAL_JITTER_MS = 1000;
 
@@ -39,7 +41,7 @@ async function withWebLock(fn) {
   while (work === null) {
     const holder = await currentHolder();
     const abort = new AbortController();
-    timer = setTimeout(() => abort.abort(), LOCK_TIMEOUT_MS + Math.random() * STEAL_JITTER_MS);
+    timer = setTimeout(() => abort.abort(), lockTimeoutMs() + Math.random() * STEAL_JITTER_MS);
     try {
       await request({ signal: abort.signal }, () => run(true));
     } catch (err) {
@@ -80,7 +82,7 @@ async function withLease(fn) {
   for (;;) {
     const lease = readLease();
     if (lease === null || lease.expires <= Date.now()) {
-      localStorage.setItem(LEASE_KEY, JSON.stringify({ owner, expires: Date.now() + LOCK_TIMEOUT_MS }));
+      localStorage.setItem(LEASE_KEY, JSON.stringify({ owner, expires: Date.now() + lockTimeoutMs() }));
       // Jitter, then confirm: two tabs that wrote at once see only one winner.
       await sleep(20 + Math.random() * 80);
       if (readLease()?.owner === owner) break;

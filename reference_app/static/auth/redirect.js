@@ -1,21 +1,15 @@
 // Leaving for the login page and coming back: reason messages, the return path, the chat draft.
 
-const DRAFT_KEY = "session-harness:draft";
+import { client } from "./config.js";
 
-export const MESSAGES = {
-  session_idle: "You were signed out after a period of inactivity.",
-  refresh_expired: "Your session has expired. Please sign in again.",
-  session_expired: "Your session has expired. Please sign in again.",
-  refresh_reused: "Your session was ended for your security. Please sign in again.",
-  session_revoked: "Your session was ended for your security. Please sign in again.",
-  logout: "You have signed out.",
-};
-const FALLBACK_MESSAGE = "Please sign in again.";
+// One draft per user: another user signing in on the same browser profile never sees it.
+const draftKey = (user) => `session-harness:draft:${user}`;
 
 /** The message the login page shows for a reason code ("" when there is no reason). */
 export function messageFor(reason) {
   if (!reason) return "";
-  return MESSAGES[reason] || FALLBACK_MESSAGE;
+  const { messages, default_message: fallback } = client();
+  return Object.hasOwn(messages, reason) ? messages[reason] : fallback;
 }
 
 /** Go to /login with the reason (omitted for a first visit) and the current path as `next`. */
@@ -37,19 +31,26 @@ export function safeNext(value) {
   return value;
 }
 
-export function saveDraft(text) {
+/** Keep `user`'s unsent text (nothing without a user: the tab is signing out). */
+export function saveDraft(user, text) {
+  if (!user) return;
   try {
-    if (text) localStorage.setItem(DRAFT_KEY, text);
-    else localStorage.removeItem(DRAFT_KEY);
+    if (text) localStorage.setItem(draftKey(user), text);
+    else localStorage.removeItem(draftKey(user));
   } catch {
     // Storage full or disabled: the draft is a convenience, not state.
   }
 }
 
-export function loadDraft() {
+export function loadDraft(user) {
+  if (!user) return "";
   try {
-    return localStorage.getItem(DRAFT_KEY) || "";
+    return localStorage.getItem(draftKey(user)) || "";
   } catch {
     return "";
   }
+}
+
+export function discardDraft(user) {
+  saveDraft(user, "");
 }

@@ -3,7 +3,7 @@
 import * as store from "./store.js";
 import { announceToken, post } from "./channel.js";
 import { emit } from "./events.js";
-import { goToLogin, messageFor } from "./redirect.js";
+import { discardDraft, goToLogin, messageFor } from "./redirect.js";
 
 const HEADERS = { "X-Requested-With": "session-harness" };
 // One-shot hand-off of the token from the login page to the page it returns to (same tab).
@@ -51,7 +51,11 @@ async function revoke() {
 export async function endSession(reason, { broadcast = reason !== null, revokeFirst = false } = {}) {
   if (ending) return;
   ending = true;
-  const wasSignedIn = store.auth().status === "signed-in";
+  const { status, user } = store.auth();
+  const wasSignedIn = status === "signed-in";
+  // Signing out is leaving on purpose: the draft goes too. A session that ended on its own
+  // (expiry, idle, revocation) keeps it for its owner's next sign-in.
+  if (reason === "logout" && user) discardDraft(user.email);
   if (revokeFirst) await revoke();
   store.clear();
   if (wasSignedIn) emit("logged_out", { reason });
