@@ -52,10 +52,11 @@ def values(properties: Iterable[tuple[str, object]], name: str) -> list[str]:
 
 
 def verdict_of(outcome: str, skip_reason: str | None, properties: Properties) -> str:
-    """The verdict from a test's outcome ("passed", "failed", "skipped") and its properties."""
+    """The verdict from a test's status ("passed", "failed", "not_applicable", "skipped", ...)
+    and its properties: whatever neither passed nor failed was not applicable."""
     if outcome == "failed":
         return FAIL
-    if outcome == "skipped":
+    if outcome != "passed":
         return NOT_APPLICABLE
     return WARN if (VERDICT, WARN) in properties else PASS
 
@@ -78,7 +79,7 @@ class CheckVerdict:
         if verdict == FAIL:
             reason = message or "failed"
         elif verdict == NOT_APPLICABLE:
-            reason = (message or "").removeprefix(NOT_APPLICABLE_PREFIX)
+            reason = (message or outcome.replace("_", " ")).removeprefix(NOT_APPLICABLE_PREFIX)
         elif verdict == WARN:
             reason = "; ".join(values(properties, WARNING))
         else:

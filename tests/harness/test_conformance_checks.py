@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from harness.conformance.runner import VerdictCollector
-from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN, CheckVerdict
+from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
 
 HERE = Path(__file__).resolve().parent
 CHECKS = HERE.parents[1] / "scenarios" / "conformance"
@@ -16,7 +16,7 @@ PROFILE = HERE / "flawed_app.toml"
 
 def run_checks(
     pytester: pytest.Pytester, flaws: str, *files: str, edits: dict[str, str] | None = None
-) -> dict[str, CheckVerdict]:
+) -> dict[str, dict[str, str]]:
     """Run the checks in `files` against flawed_app with `flaws`, in-process; verdicts by check."""
     text = PROFILE.read_text(encoding="utf-8").replace(
         'cwd = "."', f'cwd = "{HERE}"\nenv = {{ FLAWED_APP_FLAWS = "{flaws}" }}'
@@ -26,25 +26,26 @@ def run_checks(
         text = text.replace(old, new)
     profile = pytester.path / "flawed.toml"
     profile.write_text(text, encoding="utf-8")
-    collector = VerdictCollector()
     paths = [str(CHECKS / name) for name in files] or [str(CHECKS)]
+    reports = pytester.path / "reports"
     pytester.runpytest_inprocess(
-        *paths, "--target", str(profile), "-p", "no:cacheprovider", plugins=[collector]
+        *paths, "--target", str(profile), "-p", "no:cacheprovider", "--harness-report", str(reports)
     )
-    return {row.check: row for row in collector.verdicts}
+    rows = json.loads((reports / "latest" / "results.json").read_text())["conformance"]
+    return {row["check"]: row for row in rows}
 
 
 def test_every_check_passes_or_warns_on_the_app_without_flaws(pytester: pytest.Pytester) -> None:
     verdicts = run_checks(pytester, "")
     assert len(verdicts) >= 20
-    assert {row.verdict for row in verdicts.values()} <= {PASS, WARN, NOT_APPLICABLE}
-    assert verdicts["logout_all_ends_the_other_sessions"].verdict == NOT_APPLICABLE
-    assert verdicts["logout_all_ends_the_other_sessions"].reason == (
+    assert {row["verdict"] for row in verdicts.values()} <= {PASS, WARN, NOT_APPLICABLE}
+    assert verdicts["logout_all_ends_the_other_sessions"]["verdict"] == NOT_APPLICABLE
+    assert verdicts["logout_all_ends_the_other_sessions"]["reason"] == (
         "needs [logout_all] in the target profile"
     )
     # Stateless access tokens outlive a logout: worth a warning, not a failure.
     logout = verdicts["logout_revokes_the_refresh_token"]
-    assert logout.verdict == WARN and "access token still works" in logout.reason
+    assert logout["verdict"] == WARN and "access token still works" in logout["reason"]
 
 
 FLAWS = [
@@ -147,8 +148,8 @@ def test_check_fails_on_the_flaw_it_looks_for(
     pytester: pytest.Pytester, flaws: str, file: str, check: str, says: str
 ) -> None:
     verdict = run_checks(pytester, flaws, file)[check]
-    assert verdict.verdict == FAIL, verdict
-    assert says in verdict.reason
+    assert verdict["verdict"] == FAIL, verdict
+    assert says in verdict["reason"]
 
 
 def test_unrevoked_family_warns_when_nothing_is_promised(pytester: pytest.Pytester) -> None:
@@ -159,16 +160,16 @@ def test_unrevoked_family_warns_when_nothing_is_promised(pytester: pytest.Pytest
         edits={"reuse_detection = true\n": ""},
     )
     verdict = verdicts["replayed_refresh_token_is_refused_and_revokes_the_family"]
-    assert verdict.verdict == WARN
-    assert "RFC 9700 §4.14.2" in verdict.reason
+    assert verdict["verdict"] == WARN
+    assert "RFC 9700 §4.14.2" in verdict["reason"]
 
 
 def test_reuse_check_is_not_applicable_without_rotation(pytester: pytest.Pytester) -> None:
     verdict = run_checks(pytester, "no_rotation", "test_reuse_detection.py")[
         "replayed_refresh_token_is_refused_and_revokes_the_family"
     ]
-    assert verdict.verdict == NOT_APPLICABLE
-    assert verdict.reason.startswith("the refresh token is not rotated")
+    assert verdict["verdict"] == NOT_APPLICABLE
+    assert verdict["reason"].startswith("the refresh token is not rotated")
 
 
 def test_time_checks_are_not_applicable_without_promises(pytester: pytest.Pytester) -> None:
@@ -178,8 +179,8 @@ def test_time_checks_are_not_applicable_without_promises(pytester: pytest.Pytest
         "test_idle_and_absolute.py",
         edits={"idle_timeout_seconds = 300\n": "", "absolute_seconds = 3600\n": ""},
     )
-    reasons = {check: row.reason for check, row in verdicts.items()}
-    assert {row.verdict for row in verdicts.values()} == {NOT_APPLICABLE}
+    reasons = {check: row["reason"] for check, row in verdicts.items()}
+    assert {row["verdict"] for row in verdicts.values()} == {NOT_APPLICABLE}
     assert reasons["absolute_lifetime_ends_an_active_session"] == (
         "needs an absolute lifetime (policy.absolute_seconds): the profile promises none"
     )
