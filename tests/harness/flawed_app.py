@@ -25,6 +25,7 @@ FLAWS = frozenset(
         "no_rotation",
         "no_grace",  # the parent is refused at once after a rotation
         "no_family_revocation",  # a replayed token is refused, its family lives on
+        "fork_on_reuse",  # an old token gets a child of its own: the family forks
         "no_refresh_expiry",
         "fixed_expiry",  # the refresh TTL counts from sign-in
         "no_idle_timeout",
@@ -91,15 +92,21 @@ class Sessions:
             inside = token == family.parent and now - family.rotated < GRACE
             if inside and "no_grace" not in self.flaws:
                 return self.access(family), family.current
+            if "fork_on_reuse" in self.flaws:
+                return self.access(family), self._rotate(family, token, now)
             if "no_family_revocation" not in self.flaws:
                 family.revoked = True
             raise Refused(401, "refresh_reused")
         family.refreshed = now
         if "no_rotation" not in self.flaws:
-            child = secrets.token_urlsafe(24)
-            family.parent, family.current, family.rotated = token, child, now
-            self.families[child] = family
+            self._rotate(family, token, now)
         return self.access(family), family.current
+
+    def _rotate(self, family: Family, token: str, now: float) -> str:
+        child = secrets.token_urlsafe(24)
+        family.parent, family.current, family.rotated = token, child, now
+        self.families[child] = family
+        return child
 
     def _alive(self, family: Family, now: float) -> None:
         if family.revoked:

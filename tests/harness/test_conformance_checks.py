@@ -190,3 +190,11 @@ def test_every_check_names_its_reference(pytester: pytest.Pytester) -> None:
     items, _ = pytester.inline_genitems(str(CHECKS), "-p", "no:cacheprovider")
     assert len(items) >= 20
     assert [item.nodeid for item in items if item.get_closest_marker("reference") is None] == []
+
+
+def test_racing_tabs_that_fork_the_family_warn(pytester: pytest.Pytester) -> None:
+    verdict = run_checks(pytester, "fork_on_reuse,no_grace", "test_concurrent_refresh.py")[
+        "tabs_refreshing_at_once_all_stay_signed_in"
+    ]
+    assert verdict["verdict"] == WARN
+    assert "5 different refresh tokens" in verdict["reason"] and "forked" in verdict["reason"]

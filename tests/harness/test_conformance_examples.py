@@ -39,13 +39,17 @@ SOUND_TOKENS = {
     "token_response_is_not_stored[login]": "warn",
     "token_response_is_not_stored[refresh]": "warn",
 }
-EXPECTED = {
+RACE = frozenset({"fail", "warn"})  # a race whose winner the app's timing decides
+EXPECTED: dict[str, dict[str, str | frozenset[str]]] = {
     # Rotation with a blacklist, no grace window and no family revocation.
     "drf-simplejwt.toml": {
         **NOT_APPLICABLE_TO_BOTH,
         **SOUND_TOKENS,
         "refresh_rotates_the_refresh_token": "pass",
-        "tabs_refreshing_at_once_all_stay_signed_in": "fail",
+        # simplejwt reads the blacklist, then writes it, in two queries: of five racing
+        # refreshes one to five win. Losers sign their tab out (fail); when all win, five
+        # children fork the family (warn). Either way not a pass.
+        "tabs_refreshing_at_once_all_stay_signed_in": RACE,
         "refresh_retried_after_a_lost_answer_keeps_the_user_signed_in": "fail",
         "replayed_refresh_token_is_refused_and_revokes_the_family": "warn",
         "logout_revokes_the_refresh_token": "warn",  # the stateless access token outlives it
@@ -72,6 +76,13 @@ def test_example_profile_gets_the_verdicts_its_library_implies(
 ) -> None:
     console = Console(file=StringIO(), width=200)
     outcome = check(EXAMPLES / example, report_dir=tmp_path, console=console)
-    verdicts = {row.check: row.verdict for row in outcome.verdicts}
-    assert verdicts == EXPECTED[example], console.file.getvalue()  # type: ignore[attr-defined]
+    expected = EXPECTED[example]
+    seen = {row.check: row.verdict for row in outcome.verdicts}
+    assert set(seen) == set(expected)
+    wrong = {check: v for check, v in seen.items() if v not in _allowed(expected[check])}
+    assert wrong == {}, console.file.getvalue()  # type: ignore[attr-defined]
     assert outcome.exit_code == 1  # each has a check that fails
+
+
+def _allowed(expected: str | frozenset[str]) -> frozenset[str]:
+    return expected if isinstance(expected, frozenset) else frozenset({expected})
