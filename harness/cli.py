@@ -115,6 +115,31 @@ def run(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+def check(args: argparse.Namespace) -> int:
+    """Run the session conformance checks against the app a target profile describes."""
+    from harness.conformance.runner import check as run_checks
+    from harness.runner import ConfigError
+    from harness.target import ProfileError
+
+    try:
+        outcome = run_checks(
+            args.target,
+            base_url=args.base_url,
+            report_dir=args.report_dir,
+            strict=args.strict,
+            keyword=args.k,
+            scenarios_dir=args.scenarios,
+        )
+    except ProfileError as exc:
+        for line in str(exc).splitlines():
+            print(f"session-harness: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"session-harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return outcome.exit_code
+
+
 def init(args: argparse.Namespace) -> int:
     """Write a starter project (pytest config, story, one scenario per suite) into a folder."""
     from harness.starter import StarterError, write_starter
@@ -179,6 +204,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000, help="1-65535; 0 picks a free one")
     serve_cmd.set_defaults(handler=serve)
     add_run_command(commands).set_defaults(handler=run)
+    check_cmd = commands.add_parser(
+        "check", help="run the session conformance checks against the app a profile describes"
+    )
+    check_cmd.add_argument(
+        "--target", required=True, metavar="FILE", help="target profile (or a bundled name)"
+    )
+    check_cmd.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the app's address (default: start [server], else base_url)",
+    )
+    check_cmd.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR")
+    check_cmd.add_argument("--strict", action="store_true", help="a warn verdict also exits 1")
+    check_cmd.add_argument("-k", metavar="EXPR", help="only checks matching this expression")
+    check_cmd.add_argument(
+        "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
+    )
+    check_cmd.set_defaults(handler=check)
     init_cmd = commands.add_parser("init", help="write a starter project into a folder")
     init_cmd.add_argument("directory", type=Path, nargs="?", default=Path("."))
     init_cmd.set_defaults(handler=init)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import pytest
 
@@ -27,7 +27,7 @@ DEFAULT_TARGET = "reference-app"
 NOT_APPLICABLE = "not applicable: "
 
 
-def not_applicable(why: str) -> None:
+def not_applicable(why: str) -> NoReturn:
     """Skip with the reason reports count as "not applicable", never as passed."""
     pytest.skip(NOT_APPLICABLE + why)
 
@@ -207,7 +207,7 @@ async def profile(
     async def make(
         user: str | int = 0, *, name: str | None = None, options: ClientOptions | None = None
     ) -> Profile:
-        account = _user(target.profile, user)
+        account = user_of(target.profile, user)
         created = Profile(
             target,
             clock,
@@ -225,7 +225,8 @@ async def profile(
         await created.aclose()
 
 
-def _user(profile: TargetProfile, user: str | int) -> Any:
+def user_of(profile: TargetProfile, user: str | int) -> Any:
+    """The profile's user by position or name; "not applicable" when it has too few users."""
     if isinstance(user, int):
         if user >= len(profile.users):
             not_applicable(f"needs {user + 1} users in the target profile")

@@ -47,6 +47,9 @@ from harness.selection import (
     selected,
 )
 
+# The conformance suite's marker and fixtures (`session-harness check`).
+pytest_plugins = ["harness.conformance.plugin"]
+
 __all__ = [
     "app_servers",
     "clock",

@@ -54,7 +54,10 @@ class Target:
         """A server reached over real HTTP at `base_url`."""
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base URL must start with http:// or https://, got {base_url!r}")
-        return cls(profile, base_url, httpx.AsyncHTTPTransport)
+        # No keep-alive expiry: httpcore measures it with time.monotonic, which a freeze moves
+        # on, so every jump of the virtual clock would otherwise cost a new connection.
+        limits = httpx.Limits(keepalive_expiry=None)
+        return cls(profile, base_url, lambda: httpx.AsyncHTTPTransport(limits=limits))
 
     def transport(self) -> httpx.AsyncBaseTransport:
         return self._make_transport()

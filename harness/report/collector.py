@@ -33,6 +33,7 @@ RUN_KEY = pytest.StashKey[RunResult]()
 REPORT_DIR_KEY = pytest.StashKey[Path]()
 HARNESS_ATTR = "harness"
 MESSAGE_LIMIT = 400
+_STORY_PROPERTIES = frozenset({"ac", "scenario", "suite"})
 
 
 def suite_of_path(path: str) -> str:
@@ -144,6 +145,9 @@ class ResultCollector:
     def _record(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
         result = self._result(report.nodeid, data)
         result.duration_s += report.duration
+        result.properties = [
+            (str(k), str(v)) for k, v in report.user_properties if k not in _STORY_PROPERTIES
+        ]
         if report.failed and result.status != FAILED:
             message = data.get("message", "failed")
             result.status = FAILED
