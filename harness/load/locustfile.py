@@ -95,6 +95,9 @@ class BrowserProfileUser(FastHttpUser):
     """One browser profile of one user, with its tabs."""
 
     concurrency = 4  # connections per profile: tabs send in parallel, as a browser does
+    # A browser sends a request again when the server had closed the kept-alive connection
+    # it went out on (uvicorn closes idle ones after 5 s).
+    max_retries = 1
 
     def wait_time(self) -> float:
         return random.uniform(0.5, 1.5) * process_of(self.environment).plan.think_s

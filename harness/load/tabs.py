@@ -40,6 +40,7 @@ from harness.target.model import Request
 from harness.target.templates import MissingValue
 
 REVOKED_REASONS = frozenset({"refresh_reused", "session_revoked"})
+ACTION_SHARE = 0.25  # of a user's actions that write (the rest read)
 
 
 class StealableLock:
@@ -367,11 +368,13 @@ class StormProfile:
     # -- what the user does ---------------------------------------------------------------
 
     def act(self, text: str) -> None:
-        """One user action in a random tab: the [action] request, else the [probe]."""
+        """One user action in a random tab: mostly reading (the [probe]), now and then the
+        [action] (a chat message); either one alone when the profile declares only it."""
         if not self.signed_in or self.away:
             return
         tab = random.choice(self.tabs)
-        purpose: Purpose = "action" if self.target.action is not None else "probe"
+        writes = self.target.probe is None or random.random() < ACTION_SHARE
+        purpose: Purpose = "action" if writes and self.target.action is not None else "probe"
         self.process.tally.add("actions")
         tab.declared(purpose, {"text": text})
 
