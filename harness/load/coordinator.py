@@ -187,10 +187,14 @@ class Coordinator:
         assert runner is not None
         stopped = time.time()
         runner.stop()
-        if self.distributed:  # the last stats of every worker, sent after its users stopped
+        if isinstance(runner, MasterRunner):
+            # The last stats of every worker, sent after its users stopped; and every worker
+            # back in the master's list (ready again), so that the quit reaches it.
+            workers = set(self.worker_tallies)
             deadline = time.monotonic() + FINAL_REPORT_TIMEOUT_S
-            while time.monotonic() < deadline and any(
-                self.worker_reports.get(worker, 0) <= stopped for worker in self.worker_tallies
+            while time.monotonic() < deadline and (
+                any(self.worker_reports.get(worker, 0) <= stopped for worker in workers)
+                or not workers <= {client.id for client in runner.clients.all}
             ):
                 gevent.sleep(POLL_S)
         self.conclude()

@@ -120,7 +120,7 @@ def locust_command(config: StormConfig, plan: StormPlan, host: str, out: Path) -
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE),
         "--headless", "--only-summary", "--host", host,
         "-u", str(config.profiles), "-r", str(min(config.profiles, 500)),
-        "-t", f"{run_time_s(plan)}s", "--stop-timeout", "5",
+        "-t", f"{run_time_s(plan)}s", "--stop-timeout", "0",
         "--html", str(out / "locust.html"),
         "--storm-plan", plan.to_json(), "--storm-out", str(out / FIGURES_FILE),
         "--max-false-logouts", str(config.limits.max_false_logouts),
