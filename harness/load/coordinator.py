@@ -123,8 +123,10 @@ class Coordinator:
     def execute(self, step: Step) -> None:
         plan = self.process.plan
         if isinstance(step, Provision):
-            self._until(lambda t: t.counts["signed_in"] + t.counts["sign_in_failed"] >= plan.profiles,
-                        PROVISION_TIMEOUT_S)  # fmt: skip
+            self._until(
+                lambda t: t.counts["signed_in"] + t.counts["sign_in_failed"] >= plan.profiles,
+                PROVISION_TIMEOUT_S,
+            )
         elif isinstance(step, Admit):
             self.news["admitted"] = step.share
             self.announce()

@@ -123,7 +123,7 @@ class StormFigures:
         amplification = self.amplification
         rows: dict[str, Any] = {
             "storm": self.shape,
-            "profiles × tabs": f"{self.profiles} × {self.tabs}",
+            "profiles x tabs": f"{self.profiles} x {self.tabs}",
             "profiles signed in": self.count("signed_in"),
             "signed in within (s)": _rounded(self.signed_in_within_s, 1),
             "false logouts": self.count("false_logouts"),
@@ -152,7 +152,9 @@ class StormFigures:
         if self.server_cpu_us_per_request is not None:
             rows["server CPU per request (µs)"] = round(self.server_cpu_us_per_request)
         if self.reasons:
-            rows["sign-out reasons"] = ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items()))
+            rows["sign-out reasons"] = ", ".join(
+                f"{k} {v}" for k, v in sorted(self.reasons.items())
+            )
         return rows
 
     def report(self) -> dict[str, Any]:
@@ -166,9 +168,12 @@ def _rounded(value: float | None, digits: int) -> float | str:
 
 def _series(tally: Tally) -> dict[str, list[list[float]]]:
     seconds = sorted(tally.refreshes_per_s)
-    refreshes = [[s * LATENCY_BUCKET_S, tally.refreshes_per_s[s]] for s in seconds]
+    refreshes = [[float(s * LATENCY_BUCKET_S), float(tally.refreshes_per_s[s])] for s in seconds]
     latency = [
-        [s * LATENCY_BUCKET_S, round(tally.latency_ms_per_s[s] / tally.refreshes_per_s[s], 1)]
+        [
+            float(s * LATENCY_BUCKET_S),
+            round(tally.latency_ms_per_s[s] / tally.refreshes_per_s[s], 1),
+        ]
         for s in seconds
     ]
     return {"refreshes per second": refreshes, "mean refresh latency (ms)": latency}

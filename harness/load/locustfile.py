@@ -62,7 +62,7 @@ def process_of(environment: Environment) -> ProcessState:
 @events.test_start.add_listener
 def _test_start(environment: Environment, **_: Any) -> None:
     """Every process (workers once the master's options arrived) builds its share."""
-    options = environment.parsed_options
+    options: Any = environment.parsed_options
     plan = StormPlan.from_json(options.storm_plan)
     process = ProcessState.of(plan, load_profile(plan.target))
     setattr(environment, _PROCESS, process)
@@ -70,7 +70,9 @@ def _test_start(environment: Environment, **_: Any) -> None:
         setattr(environment, _POOL, SessionPool(process, plan.bulk_path))
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
-        runner.register_message(CLOCK_MESSAGE, lambda environment, msg, **_: apply(process, msg.data))
+        runner.register_message(
+            CLOCK_MESSAGE, lambda environment, msg, **_: apply(process, msg.data)
+        )
         gevent.spawn(report_tally, environment, process)
         return
     limits = Limits(options.max_false_logouts, options.max_amplification, options.max_p99_ms)

@@ -214,7 +214,7 @@ class Hold:
 
 @dataclass(frozen=True)
 class Fault:
-    """Client-side fault: every request fails (503) or stalls for `seconds`, then the app is back."""
+    """Client-side fault: requests fail (503) or stall for `seconds`; then the app is back."""
 
     kind: FaultKind
     seconds: float

@@ -59,9 +59,12 @@ def _first_line(exc: Exception) -> str:
 
 def _send(http: httpx.Client, outgoing: Outgoing) -> httpx.Response:
     request = http.build_request(
-        outgoing.method, outgoing.path, headers=outgoing.headers, json=outgoing.json,
+        outgoing.method,
+        outgoing.path,
+        headers=outgoing.headers,
+        json=outgoing.json,
         data=outgoing.form,
-    )  # fmt: skip
+    )
     return http.send(request)
 
 

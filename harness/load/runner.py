@@ -81,7 +81,9 @@ def profile_of(target: str | None) -> TargetProfile:
         raise StormCannotRun(str(exc).splitlines()[0]) from None
 
 
-def plan_of(config: StormConfig, profile: TargetProfile, found: Preflight, target: str) -> StormPlan:
+def plan_of(
+    config: StormConfig, profile: TargetProfile, found: Preflight, target: str
+) -> StormPlan:
     plan = StormPlan(
         shape=config.shape,
         profiles=config.profiles,
@@ -117,16 +119,36 @@ def plan_of(config: StormConfig, profile: TargetProfile, found: Preflight, targe
 
 def locust_command(config: StormConfig, plan: StormPlan, host: str, out: Path) -> list[str]:
     command = [
-        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE),
-        "--headless", "--only-summary", "--host", host,
-        "-u", str(config.profiles), "-r", str(min(config.profiles, 500)),
-        "-t", f"{run_time_s(plan)}s", "--stop-timeout", "0",
-        "--html", str(out / "locust.html"),
-        "--storm-plan", plan.to_json(), "--storm-out", str(out / FIGURES_FILE),
-        "--max-false-logouts", str(config.limits.max_false_logouts),
-        "--max-amplification", str(config.limits.max_amplification),
-        "--max-p99-ms", str(config.limits.max_p99_ms),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--only-summary",
+        "--host",
+        host,
+        "-u",
+        str(config.profiles),
+        "-r",
+        str(min(config.profiles, 500)),
+        "-t",
+        f"{run_time_s(plan)}s",
+        "--stop-timeout",
+        "0",
+        "--html",
+        str(out / "locust.html"),
+        "--storm-plan",
+        plan.to_json(),
+        "--storm-out",
+        str(out / FIGURES_FILE),
+        "--max-false-logouts",
+        str(config.limits.max_false_logouts),
+        "--max-amplification",
+        str(config.limits.max_amplification),
+        "--max-p99-ms",
+        str(config.limits.max_p99_ms),
+    ]
     if config.master:
         command += ["--master", "--expect-workers", str(config.expect_workers)]
         if config.master_bind_port is not None:

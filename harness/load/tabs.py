@@ -52,7 +52,7 @@ class StealableLock:
 
     @property
     def locked(self) -> bool:
-        return self._semaphore.locked()
+        return bool(self._semaphore.locked())
 
     def acquire(self) -> bool:
         """True when acquired, False when stolen after the timeout (then do not release)."""
@@ -348,9 +348,7 @@ class StormProfile:
         self.ended = reason
         verdict = judge_logout(self.fate, reason, self.process.clock.now_s(), self.deadlines())
         tally.add(
-            {"expected": "expected_logouts", "false": "false_logouts"}.get(
-                verdict, "wrong_reasons"
-            )  # type: ignore[arg-type]
+            {"expected": "expected_logouts", "false": "false_logouts"}.get(verdict, "wrong_reasons")  # type: ignore[arg-type]
         )
         self._herd_done()
 

@@ -18,16 +18,38 @@ CLI = [sys.executable, "-m", "harness", "load"]
 def test_master_and_two_worker_processes_merge_their_figures(tmp_path: Path) -> None:
     port = free_port()
     master = subprocess.Popen(
-        [*CLI, "--profiles", "20", "--tabs", "3", "--lifetimes", "2", "--tick-seconds", "1",
-         "--think-seconds", "1", "--between-seconds", "1", "--master", "--expect-workers", "2",
-         "--master-bind-port", str(port), "--report-dir", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            *CLI,
+            "--profiles",
+            "20",
+            "--tabs",
+            "3",
+            "--lifetimes",
+            "2",
+            "--tick-seconds",
+            "1",
+            "--think-seconds",
+            "1",
+            "--between-seconds",
+            "1",
+            "--master",
+            "--expect-workers",
+            "2",
+            "--master-bind-port",
+            str(port),
+            "--report-dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     workers = [
         subprocess.Popen(
             [*CLI, "--worker", "--master-host", "127.0.0.1", "--master-port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(2)
     ]
     try:

@@ -14,9 +14,16 @@ def figures(counts: dict[str, int], *, p99: float = 40.0, judged: bool = True) -
     tally.refresh_answered(0, 30.0)
     tally.refresh_answered(2, 5.0)
     return StormFigures.compute(
-        shape="aligned", profiles=100, tabs=3, lifetimes=3, tally=tally, started_at=1000.0,
-        login=Latency(), refresh={"herd": Latency(300, 0, 10.0, 20.0, p99)}, requests=900,
-    )  # fmt: skip
+        shape="aligned",
+        profiles=100,
+        tabs=3,
+        lifetimes=3,
+        tally=tally,
+        started_at=1000.0,
+        login=Latency(),
+        refresh={"herd": Latency(300, 0, 10.0, 20.0, p99)},
+        requests=900,
+    )
 
 
 HEALTHY = {"signed_in": 100, "refresh_flights": 300, "renewals": 300}

@@ -17,13 +17,22 @@ from harness.load.plan import (
     missed_logout,
 )
 
-TIMING = Timing(access_ttl_s=1800, threshold_s=300, tick_s=30, idle_timeout_s=3600,
-                refresh_ttl_s=2700)  # fmt: skip
+TIMING = Timing(
+    access_ttl_s=1800, threshold_s=300, tick_s=30, idle_timeout_s=3600, refresh_ttl_s=2700
+)
 
 
 def plan(**changes: object) -> StormPlan:
-    return StormPlan(**{"shape": "aligned", "profiles": 10, "tabs": 3, "lifetimes": 3,
-                        "timing": TIMING, **changes})  # type: ignore[arg-type]  # fmt: skip
+    return StormPlan(
+        **{
+            "shape": "aligned",
+            "profiles": 10,
+            "tabs": 3,
+            "lifetimes": 3,
+            "timing": TIMING,
+            **changes,
+        }
+    )  # type: ignore[arg-type]
 
 
 def test_jump_takes_a_fresh_token_one_second_under_the_threshold() -> None:
@@ -78,9 +87,12 @@ def test_plan_round_trips_through_json() -> None:
 
 
 def deadlines(**times: float) -> Deadlines:
-    return Deadlines.of(TIMING, signed_in_at=times.get("login", 0.0),
-                        last_activity=times.get("activity", 0.0),
-                        last_renewal=times.get("renewal", 0.0))  # fmt: skip
+    return Deadlines.of(
+        TIMING,
+        signed_in_at=times.get("login", 0.0),
+        last_activity=times.get("activity", 0.0),
+        last_renewal=times.get("renewal", 0.0),
+    )
 
 
 def test_active_profile_sent_to_login_is_always_a_false_logout() -> None:

@@ -30,14 +30,20 @@ def test_locust_command_uses_locust_distributed_mode() -> None:
     forked = locust_command(StormConfig(processes=2), PLAN, "http://h:1", Path("r"))
     assert forked[forked.index("--processes") + 1] == "2"
     master = locust_command(
-        StormConfig(master=True, expect_workers=3, master_bind_port=6000), PLAN, "http://h:1",
+        StormConfig(master=True, expect_workers=3, master_bind_port=6000),
+        PLAN,
+        "http://h:1",
         Path("r"),
-    )  # fmt: skip
+    )
     assert master[master.index("--expect-workers") + 1] == "3"
     assert master[master.index("--master-bind-port") + 1] == "6000"
     assert worker_command("10.0.0.5", 6000)[-5:] == [
-        "--worker", "--master-host", "10.0.0.5", "--master-port", "6000"
-    ]  # fmt: skip
+        "--worker",
+        "--master-host",
+        "10.0.0.5",
+        "--master-port",
+        "6000",
+    ]
 
 
 def one_line_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
