@@ -60,7 +60,7 @@ def set_refresh_cookie(request: Request, response: Response, token: str) -> None
         httponly=True,
         samesite="strict",
         path=COOKIE_PATH,
-        secure=request.url.scheme == "https",
+        secure=request.scope.get("scheme") == "https",  # request.url would build the whole URL
     )
 
 
@@ -99,7 +99,7 @@ async def logout(request: Request, response: Response, svc: ServicesDep) -> dict
         path=COOKIE_PATH,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=request.scope.get("scheme") == "https",
     )
     return {"ok": True}
 
