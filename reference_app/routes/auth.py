@@ -54,14 +54,11 @@ def token_body(svc: Services, grant: Grant) -> dict[str, Any]:
 
 def set_refresh_cookie(request: Request, response: Response, token: str) -> None:
     # No Max-Age: the server is the authority on expiry and answers with the precise reason.
-    response.set_cookie(
-        REFRESH_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        path=COOKIE_PATH,
-        secure=request.scope.get("scheme") == "https",  # request.url would build the whole URL
-    )
+    # Written out (as Starlette's set_cookie would) rather than through http.cookies: a
+    # refresh token is made of URL-safe characters only, and this is on the refresh path.
+    secure = "; Secure" if request.scope.get("scheme") == "https" else ""
+    cookie = f"{REFRESH_COOKIE}={token}; HttpOnly; Path={COOKIE_PATH}; SameSite=strict{secure}"
+    response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
 
 
 @router.post(
