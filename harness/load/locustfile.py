@@ -97,8 +97,8 @@ class BrowserProfileUser(FastHttpUser):
     """One browser profile of one user, with its tabs."""
 
     concurrency = 4  # connections per profile: tabs send in parallel, as a browser does
-    # A browser sends a request again when the server had closed the kept-alive connection
-    # it went out on (uvicorn closes idle ones after 5 s).
+    # geventhttpclient sends an idempotent request again on a connection closed under it;
+    # harness.load.wire does the same for the others, as a browser does.
     max_retries = 1
 
     def wait_time(self) -> float:

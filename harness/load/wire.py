@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import gevent
+from geventhttpclient.response import HTTPConnectionClosed
 from locust.contrib.fasthttp import FastHttpSession
 
 from harness.load.process import Faults, NetworkFailure
@@ -69,6 +70,23 @@ class LocustWire:
         elif outgoing.form is not None:
             body = urlencode(outgoing.form)
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            return self._once(outgoing, name, headers, body, resend_stale=True)
+        except _StaleConnection:
+            # A browser sends a request again, whatever its method, when the kept-alive
+            # connection it went out on was closed before any answer came (uvicorn closes
+            # idle ones after 5 s): the app never saw it.
+            return self._once(outgoing, name, headers, body, resend_stale=False)
+
+    def _once(
+        self,
+        outgoing: Outgoing,
+        name: str,
+        headers: dict[str, str],
+        body: str | None,
+        *,
+        resend_stale: bool,
+    ) -> Reply:
         with self._session.request(
             outgoing.method,
             outgoing.path,
@@ -80,6 +98,8 @@ class LocustWire:
             status = response.status_code
             if status == 0:
                 error = getattr(response, "error", None)
+                if resend_stale and isinstance(error, HTTPConnectionClosed):
+                    raise _StaleConnection  # leaves the with-block unreported
                 response.failure(error or "no answer")
                 raise NetworkFailure(type(error).__name__ if error else "no_answer")
             if status >= 500:
@@ -87,6 +107,10 @@ class LocustWire:
             else:
                 response.success()  # refusals are the storm's business, not Locust's
             return reply_of(response)
+
+
+class _StaleConnection(Exception):
+    """The connection was closed before the request got any answer."""
 
 
 def reply_of(response: Any) -> Reply:
