@@ -29,7 +29,7 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
     storm.add_argument("--profiles", type=int, default=100, help="browser profiles (users)")
     storm.add_argument("--tabs", type=int, default=3, help="tabs per profile")
     storm.add_argument("--lifetimes", type=int, default=3, help="access-token lifetimes")
-    storm.add_argument("--think-seconds", type=float, default=5.0, help="between two actions")
+    storm.add_argument("--think-seconds", type=float, default=20.0, help="between two actions")
     storm.add_argument("--between-seconds", type=float, default=3.0, help="after each herd")
     storm.add_argument(
         "--tick-seconds", type=float, help="the tabs' timer period (default: the app's)"

@@ -41,7 +41,7 @@ class StormConfig:
     tabs: int = 3
     lifetimes: int = 3
     processes: int = 1  # Locust forks this many workers (its own distributed mode)
-    think_s: float = 5.0
+    think_s: float = 20.0  # an active user does something about every 20 s
     between_s: float = 3.0
     tick_s: float | None = None  # the tabs' timer period (default: the app's)
     fault: FaultKind = "stall"
