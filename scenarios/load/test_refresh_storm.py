@@ -18,13 +18,24 @@ def storm(tmp_path: Path, **changes: object) -> StormResult:
     return run_storm(dataclasses.replace(SHORT, **changes), tmp_path)  # type: ignore[arg-type]
 
 
+def publish(request: pytest.FixtureRequest, result: StormResult) -> None:
+    """Put the storm's figures into the run's report (its load section), where the plugin
+    offers the `load_figures` fixture."""
+    try:
+        figures = request.getfixturevalue("load_figures")
+    except pytest.FixtureLookupError:
+        return  # this plugin has no load section: the figures stay in load.json / load.html
+    figures.update(result.figures.report())
+
+
 @pytest.mark.ac("AC1", "AC2", "AC3")
 @pytest.mark.scenario("Multiple tabs open")
 @pytest.mark.scenario("Refresh storm under load")
 def test_aligned_storm_renews_every_token_once_per_profile_and_logs_nobody_out(
-    tmp_path: Path,
+    tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     result = storm(tmp_path)
+    publish(request, result)
     figures = result.figures
     assert result.exit_code == 0, result.breaches
     assert figures.count("signed_in") == 20
