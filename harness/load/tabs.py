@@ -12,6 +12,7 @@ Loaded only in the Locust process (gevent).
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -279,7 +280,7 @@ class StormProfile:
         attempts = RefreshAttempts(self.state.policy)
         while True:
             name = REFRESH_NAMES.get(clock.phase, REFRESH_OTHER)
-            sent = gevent.get_hub().loop.now()
+            sent = time.monotonic()
             reply: Reply | None = None
             try:
                 reply = self.wire.send(outgoing, name=name)
@@ -287,7 +288,7 @@ class StormProfile:
             except NetworkFailure as exc:
                 step = attempts.after(None, str(exc))
             if reply is not None:
-                elapsed_ms = (gevent.get_hub().loop.now() - sent) * 1000
+                elapsed_ms = (time.monotonic() - sent) * 1000
                 tally.refresh_answered(clock.second_of_storm(), elapsed_ms)
             if isinstance(step, GiveUp):
                 tally.add("refresh_gave_up")
