@@ -93,3 +93,14 @@ def test_recovery_storm_rides_out_an_unreachable_app_without_logouts(tmp_path: P
     assert figures.count("injected_faults") > 0
     assert figures.count("refresh_retries") > 0
     assert figures.count("renewals") == 20 * 2
+
+
+@pytest.mark.ac("AC1", "AC2")
+@pytest.mark.scenario("User active, access token expires")
+def test_steady_storm_spreads_refreshes_and_renews_without_logouts(tmp_path: Path) -> None:
+    result = storm(tmp_path, shape="steady", profiles=12, lifetimes=1, lost_responses=0.0)
+    figures = result.figures
+    assert result.exit_code == 0, result.breaches
+    assert figures.count("signed_in") == 12
+    assert figures.refresh["steady"].requests >= 12
+    assert figures.amplification == pytest.approx(1.0)

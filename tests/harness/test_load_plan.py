@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections import Counter
 
 from harness.load.plan import (
+    STEADY_STEPS,
+    Admit,
     AwaitHerd,
     Deadlines,
     Fault,
@@ -121,3 +123,13 @@ def test_still_signed_in_past_a_deadline_is_a_missed_logout_unless_active_or_awa
     assert not missed_logout("active", late, deadlines(), returned=False)
     assert not missed_logout("expired", late, deadlines(), returned=False)
     assert missed_logout("expired", late, deadlines(), returned=True)
+
+
+def test_steady_storm_admits_a_sixth_of_the_profiles_per_step_then_moves_in_small_steps() -> None:
+    steps = list(plan(shape="steady", lifetimes=1).steps())
+    admits = [s.share for s in steps if isinstance(s, Admit)]
+    assert admits == [0, 1, 2, 3, 4, 5]
+    moves = [s for s in steps if isinstance(s, Move)]
+    assert len(moves) == 2 * STEADY_STEPS  # the sign-in lifetime, then one more
+    assert {m.seconds for m in moves} == {TIMING.access_ttl_s / STEADY_STEPS}
+    assert not any(isinstance(s, AwaitHerd) for s in steps)
