@@ -10,6 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.load.options import add_load_arguments
 from harness.run_options import add_run_command, run_options
 
 if TYPE_CHECKING:
@@ -156,31 +157,10 @@ def init(args: argparse.Namespace) -> int:
 
 
 def load(args: argparse.Namespace) -> int:
-    """Storm the refresh endpoint with Locust (in its own process) and gate on the result."""
-    from harness.load.runner import StormConfig, run_storm
+    """Run a refresh storm with Locust (in its own processes) and gate on its figures."""
+    from harness.load.command import run_load
 
-    if args.users < 1 or args.seconds < 1 or args.processes < 1:
-        print(
-            "session-harness: --users, --seconds and --processes must be at least 1",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    config = StormConfig(
-        users=args.users,
-        spawn_rate=float(args.users),
-        seconds=args.seconds,
-        processes=args.processes,
-        tabs=args.tabs,
-        max_p99_ms=args.max_p99_ms,
-    )
-    result = run_storm(config, args.report_dir, base_url=args.base_url)
-    for stats in result.endpoints.values():
-        print(
-            f"{stats.name:<28} {stats.requests:>7} req {stats.failures:>5} failed "
-            f"{stats.rps:>8.1f} req/s  p50 {stats.p50_ms:>5.0f} ms  p99 {stats.p99_ms:>5.0f} ms"
-        )
-    print(f"locust report: {args.report_dir / 'locust.html'}")
-    return 0 if result.passed else 1
+    return run_load(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,14 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
     init_cmd = commands.add_parser("init", help="write a starter project into a folder")
     init_cmd.add_argument("directory", type=Path, nargs="?", default=Path("."))
     init_cmd.set_defaults(handler=init)
-    load_cmd = commands.add_parser("load", help="storm the refresh endpoint with Locust")
-    load_cmd.add_argument("--users", type=int, default=20)
-    load_cmd.add_argument("--seconds", type=int, default=15)
-    load_cmd.add_argument("--processes", type=int, default=1, help="Locust worker processes")
-    load_cmd.add_argument("--tabs", type=int, default=5, help="tabs racing per profile")
-    load_cmd.add_argument("--max-p99-ms", type=float, default=0.0, help="fail above this p99")
-    load_cmd.add_argument("--base-url", metavar="URL", help="storm this server instead")
-    load_cmd.add_argument("--report-dir", type=Path, default=Path("reports/load"), metavar="DIR")
+    load_cmd = commands.add_parser(
+        "load",
+        help="refresh storms of browser-like profiles with Locust",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_load_arguments(load_cmd)
     load_cmd.set_defaults(handler=load)
     return parser
 
