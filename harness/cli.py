@@ -10,6 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.conformance.options import add_check_command
 from harness.load.options import add_load_arguments
 from harness.run_options import add_run_command, run_options
 
@@ -184,24 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000, help="1-65535; 0 picks a free one")
     serve_cmd.set_defaults(handler=serve)
     add_run_command(commands).set_defaults(handler=run)
-    check_cmd = commands.add_parser(
-        "check", help="run the session conformance checks against the app a profile describes"
-    )
-    check_cmd.add_argument(
-        "--target", required=True, metavar="FILE", help="target profile (or a bundled name)"
-    )
-    check_cmd.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="the app's address (default: start [server], else base_url)",
-    )
-    check_cmd.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR")
-    check_cmd.add_argument("--strict", action="store_true", help="a warn verdict also exits 1")
-    check_cmd.add_argument("-k", metavar="EXPR", help="only checks matching this expression")
-    check_cmd.add_argument(
-        "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
-    )
-    check_cmd.set_defaults(handler=check)
+    add_check_command(commands).set_defaults(handler=check)
     init_cmd = commands.add_parser("init", help="write a starter project into a folder")
     init_cmd.add_argument("directory", type=Path, nargs="?", default=Path("."))
     init_cmd.set_defaults(handler=init)
