@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
+from reference_app import regressions
 from reference_app.errors import ApiError
 from reference_app.services import Services
 from reference_app.sessions import AuthContext
@@ -34,10 +35,12 @@ def _origin_key(url: str) -> tuple[str, str, int | None] | None:
 
 async def require_csrf(request: Request) -> None:
     """Cookie endpoints need `X-Requested-With`, and a present `Origin` must be our own."""
-    if not request.headers.get("x-requested-with", "").strip():
+    bugs = services_of(request).settings.regressions
+    header = request.headers.get("x-requested-with", "").strip()
+    if not header and regressions.CSRF_HEADER_OPTIONAL not in bugs:
         raise ApiError(403, "csrf_failed", "the X-Requested-With header is required")
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or regressions.CSRF_ORIGIN_IGNORED in bugs:
         return
     own = _origin_key(str(request.base_url))
     if own is None or _origin_key(origin) != own:
