@@ -19,6 +19,7 @@ from harness.fixtures import (
     promise,
     recorder,
     refapp,
+    server_view,
     target,
     target_profile,
     target_spec,
@@ -42,6 +43,7 @@ __all__ = [
     "promise",
     "recorder",
     "refapp",
+    "server_view",
     "target",
     "target_profile",
 ]
@@ -50,6 +52,9 @@ MARKERS = (
     "ac(*ids): acceptance criteria of story 3.2 this test proves (AC1..AC7)",
     "scenario(name): the story's test-scenario row (or a named scenario beyond the table)",
     "refapp(**overrides): reference app settings for this test (embedded app only)",
+    "served: run the app in its own process (real concurrent requests), not in this one",
+    "negative: proves a check fails on a deliberately broken app or client "
+    "(left out of bug-catalogue runs)",
     "browser: drives a real browser (the browser suite)",
     "slow: takes more than a few seconds of wall time",
     "needs(*capabilities): what the target must offer (clock, logout, stream, ...); "

@@ -8,14 +8,16 @@ from typing import Any, TypeVar
 
 import httpx
 
+from harness.client.errors import Unsupported
 from harness.client.network import FaultyTransport, Network
 from harness.client.tab import Tab
 from harness.client.target import Target
-from harness.client.wire import build_request, jar
+from harness.client.wire import build_request, jar, reply_of
 from harness.clock import VirtualClock
 from harness.core import ClientOptions, ClientPolicy, ProfileState
 from harness.events import Event, Recorder
 from harness.target import User, contract
+from harness.target.contract import Purpose
 
 E = TypeVar("E", bound=Event)
 
@@ -139,6 +141,43 @@ class Profile:
         if held:
             request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in held.items())
         return await self.http.send(request)
+
+    def refresh_token_in(self, response: httpx.Response) -> str | None:
+        """The refresh token a refresh answer hands back (its cookie or body), if any."""
+        spec = self.target.profile
+        location = spec.refresh_tokens().refresh_token
+        return None if location is None else location.read_text(reply_of(response))
+
+    async def present_access_token(self, value: str) -> httpx.Response:
+        """The [probe] request with `value` as its access token, outside the algorithm (a
+        replayed token: after logout, after revocation)."""
+        spec = self.target.profile
+        if spec.probe is None:
+            raise Unsupported("the target profile declares no [probe] request")
+        outgoing = contract.build(
+            spec, spec.probe, "probe", cookies=jar(self.http), access_token=value
+        )
+        return await self.http.send(build_request(self.http, outgoing))
+
+    async def cross_site(
+        self, purpose: Purpose, *, origin: str | None, app_headers: bool = False
+    ) -> httpx.Response:
+        """The profile's `purpose` request (refresh, logout) as a page of another site sends
+        it: with this profile's cookies and that site's `Origin` (None: no Origin), and, unless
+        `app_headers`, without the app's own headers (no CORS preflight would allow them)."""
+        spec = self.target.profile
+        request: Any = getattr(spec, purpose, None)
+        if request is None:
+            raise Unsupported(f"the target profile declares no [{purpose}] request")
+        values = {"refresh_token": self.state.refresh_token or ""}
+        outgoing = contract.build(spec, request, purpose, cookies=jar(self.http), **values)
+        sent = build_request(self.http, outgoing)
+        if not app_headers:
+            for name in [*spec.headers, *request.headers]:
+                sent.headers.pop(name, None)
+        if origin is not None:
+            sent.headers["Origin"] = origin
+        return await self.http.send(sent)
 
     def cookies(self) -> dict[str, str]:
         """A copy of the profile's cookie jar by name."""
