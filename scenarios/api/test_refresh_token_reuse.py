@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from harness import NotApplicable, ProfileFactory, Promise, SignedOut, VirtualClock, checks
+from harness import (
+    NotApplicable,
+    ProfileFactory,
+    Promise,
+    ServerView,
+    SignedOut,
+    VirtualClock,
+    checks,
+)
 from harness.events import Recorder
 
 
 @pytest.mark.ac("AC4")
 @pytest.mark.scenario("Reuse of an old refresh token revokes the family")
 async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_next(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
 ) -> None:
     if not (promise.policy.rotation and promise.policy.reuse_detection):
         raise NotApplicable("needs rotation with reuse detection in the profile's [policy]")
@@ -25,6 +37,7 @@ async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_ne
     response = await thief.present_refresh_token(stolen)
     assert 400 <= response.status_code < 500
     checks.no_redirect_to_login(recorder, profile=user.name)  # not yet: the user sent nothing
+    checks.server_revoked(await server_view.session(user), "refresh_reused")
     with pytest.raises(SignedOut):
         await tab.chat("2+2")
     reason = promise.reason("session_revoked")

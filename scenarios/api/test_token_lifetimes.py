@@ -44,6 +44,7 @@ async def test_login_refresh_and_retried_refresh_give_the_promised_access_ttl(
     checks.access_ttl_everywhere(recorder, promise.access_ttl.total_seconds())
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC2")
 @pytest.mark.refapp(regressions={"legacy_access_ttl"})
 async def test_second_login_path_with_a_seven_day_ttl_is_caught(
