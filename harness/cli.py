@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.story import SUITE_CHOICES
+from harness.run_options import add_run_command, run_options
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -99,22 +99,36 @@ def serve(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the acceptance suites, print the AC matrix and write the report."""
+    from harness.interrupts import Terminated
+    from harness.processes import adopt_orphans
+    from harness.report.outcome import exit_code_for_signal
     from harness.runner import ConfigError
     from harness.runner import run as run_suites
 
+    adopt_orphans()  # so that no process of the run can outlive it unseen
     try:
-        outcome = run_suites(
-            suite=args.suite,
-            report_dir=args.report_dir,
-            keyword=args.k,
-            base_url=args.base_url,
-            scenarios_dir=args.scenarios,
-            target=args.target,
-        )
+        outcome = run_suites(run_options(args))
     except ConfigError as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated as exc:
+        return exit_code_for_signal(exc.signum)
     return outcome.exit_code
+
+
+def init(args: argparse.Namespace) -> int:
+    """Write a starter project (pytest config, story, one scenario per suite) into a folder."""
+    from harness.starter import StarterError, write_starter
+
+    try:
+        written = write_starter(args.directory)
+    except StarterError as exc:
+        print(f"session-harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in written:
+        print(f"wrote {path}")
+    print("next: session-harness run --suite api")
+    return 0
 
 
 def load(args: argparse.Namespace) -> int:
@@ -201,20 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000, help="1-65535; 0 picks a free one")
     serve_cmd.set_defaults(handler=serve)
-    run_cmd = commands.add_parser("run", help="run the acceptance suites and write the report")
-    run_cmd.add_argument("--suite", choices=SUITE_CHOICES, default="all")
-    run_cmd.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR")
-    run_cmd.add_argument("-k", metavar="EXPR", help="only scenarios matching this expression")
-    run_cmd.add_argument(
-        "--target",
-        metavar="FILE",
-        help="target profile of the app under test (default: the bundled reference-app)",
-    )
-    run_cmd.add_argument("--base-url", metavar="URL", help="the target app already serving at URL")
-    run_cmd.add_argument(
-        "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
-    )
-    run_cmd.set_defaults(handler=run)
+    add_run_command(commands).set_defaults(handler=run)
+    init_cmd = commands.add_parser("init", help="write a starter project into a folder")
+    init_cmd.add_argument("directory", type=Path, nargs="?", default=Path("."))
+    init_cmd.set_defaults(handler=init)
     load_cmd = commands.add_parser("load", help="storm the refresh endpoint with Locust")
     load_cmd.add_argument("--users", type=int, default=20)
     load_cmd.add_argument("--seconds", type=int, default=15)
@@ -258,10 +262,16 @@ def _add_mutants(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    # `run … -- <pytest args>`: everything after `--` goes to pytest as it is
+    split = words.index("--") if "--" in words else len(words)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words[:split])
+        if split < len(words) and args.command != "run":
+            parser.error("only `run` passes options after `--` (to pytest)")
     except SystemExit as exc:  # argparse already printed its one-line usage error
         return int(exc.code or 0)
+    args.pytest_args = tuple(words[split + 1 :])
     code: int = args.handler(args)
     return code
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -207,6 +207,24 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 
 E = TypeVar("E", bound=Event)
+
+
+_DATETIME_FIELDS: dict[str, frozenset[str]] = {
+    kind: frozenset(f.name for f in dataclasses.fields(cls) if "datetime" in str(f.type))
+    for kind, cls in EVENT_TYPES.items()
+}
+
+
+def event_from_dict(data: Mapping[str, Any]) -> Event:
+    """The inverse of `Event.to_dict()` (how events cross from a pytest-xdist worker)."""
+    kind = data["kind"]
+    dates = _DATETIME_FIELDS[kind]
+    values: dict[str, Any] = {
+        name: datetime.fromisoformat(value) if name in dates and value is not None else value
+        for name, value in data.items()
+        if name != "kind"
+    }
+    return EVENT_TYPES[kind](**values)
 
 
 @dataclass

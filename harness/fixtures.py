@@ -8,6 +8,7 @@ the plugin stays cheap and never depends on them.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
@@ -43,10 +44,21 @@ def marker_overrides(item: pytest.Item) -> dict[str, Any]:
 
 
 def target_spec(config: pytest.Config) -> str:
-    """The target profile this run tests: --target, else the ini key, else the reference app."""
+    """The target profile this run tests: --target (relative to where pytest was started),
+    else the ini key (relative to the ini file), else the bundled reference app."""
     option: str | None = config.getoption("target", None)
+    if option:
+        return _relative(config.invocation_params.dir, option)
     ini = str(config.getini("harness_target") or "")
-    return option or ini or DEFAULT_TARGET
+    if ini:
+        return _relative(config.inipath.parent if config.inipath else config.rootpath, ini)
+    return DEFAULT_TARGET
+
+
+def _relative(base: Path, spec: str) -> str:
+    """A file relative to `base`; a bundled profile's name (no such file) stays a name."""
+    path = base / spec
+    return str(path) if path.is_file() else spec
 
 
 @pytest.fixture(scope="session")

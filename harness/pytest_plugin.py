@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import freezegun
 import pytest
+from pytest_asyncio import is_async_test
 
+from harness import browser_fixtures
 from harness._realtime import wall_now, wall_seconds
 from harness.applicability import NotApplicable
 from harness.fixtures import (
@@ -24,23 +27,35 @@ from harness.fixtures import (
     target_profile,
     target_spec,
 )
+from harness.interrupts import SignalGuard
 from harness.report.collector import (
+    LOAD_KEY,
     REPORT_DIR_KEY,
     RUN_KEY,
     ResultCollector,
+    pytest_runtest_makereport,
     story_tags,
     suite_of,
 )
 from harness.report.model import RunResult
+from harness.report.outcome import decide
 from harness.report.writer import new_run_id, point_latest, write_report
-from harness.story import SUITE_CHOICES
+from harness.selection import (
+    STORY_KEY,
+    add_selection_options,
+    configure_story,
+    criterion_markers,
+    selected,
+)
 
 __all__ = [
     "app_servers",
     "clock",
     "harness_settings",
+    "load_figures",
     "profile",
     "promise",
+    "pytest_runtest_makereport",
     "recorder",
     "refapp",
     "server_view",
@@ -49,8 +64,9 @@ __all__ = [
 ]
 
 MARKERS = (
-    "ac(*ids): acceptance criteria of story 3.2 this test proves (AC1..AC7)",
+    "ac(*ids): acceptance criteria of the story this test proves (AC1..AC7 for story 3.2)",
     "scenario(name): the story's test-scenario row (or a named scenario beyond the table)",
+    "suite(name): the suite of this test (api, browser or load) when its folder does not say",
     "refapp(**overrides): reference app settings for this test (embedded app only)",
     "served: run the app in its own process (real concurrent requests), not in this one",
     "negative: proves a check fails on a deliberately broken app or client "
@@ -62,6 +78,7 @@ MARKERS = (
 )
 _COLLECTOR = "session_harness_collector"
 _STARTED = pytest.StashKey[float]()
+_GUARD = pytest.StashKey[SignalGuard]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,12 +102,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="write results.json, junit.xml and index.html under DIR/<run-id>/",
     )
-    group.addoption(
-        "--suite",
-        default="all",
-        choices=SUITE_CHOICES,
-        help="only run tests of this suite (default: all)",
-    )
+    add_selection_options(parser)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -100,11 +112,20 @@ def pytest_configure(config: pytest.Config) -> None:
     # pytest times each phase with perf_counter; a freeze entered in a fixture must not
     # reach those readings (`--durations` would print the frozen epoch).
     freezegun.configure(extend_ignore_list=["_pytest.timing"])
-    root = config.getoption("harness_report")
-    if not root or hasattr(config, "workerinput"):
+    configure_story(config)
+    config.pluginmanager.register(browser_fixtures, "session_harness_browser")
+    if not config.getoption("harness_report"):
         return
+    # A CI runner's SIGTERM (or Ctrl-C) must still tear fixtures down and write the report.
+    config.stash[_GUARD] = guard = SignalGuard()
+    guard.install()
+    if not hasattr(config, "workerinput"):
+        _start_report(config)
+
+
+def _start_report(config: pytest.Config) -> None:
     started = wall_now()
-    root_path = Path(root)
+    root_path = Path(config.getoption("harness_report"))
     root_path.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id(root_path, started)
     directory = root_path / run_id
@@ -114,42 +135,111 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.xmlpath = str(directory / "junit.xml")
     config.stash[REPORT_DIR_KEY] = directory
     config.stash[_STARTED] = wall_seconds()
-    run = RunResult(run_id=run_id, started_at=started, base_url=config.getoption("base_url"))
+    run = RunResult(
+        run_id=run_id,
+        started_at=started,
+        base_url=config.getoption("base_url"),
+        story=config.stash[STORY_KEY],
+        strict=config.getoption("harness_strict"),
+    )
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(ResultCollector(run), _COLLECTOR)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    suite = config.getoption("suite")
+    """Tag every test with its story ids and suite; keep those the selection options ask for.
+
+    tryfirst: the markers added here (`AC1`) must exist before `-m` and `-k` select.
+    """
+    in_session_loop = pytest.mark.asyncio(loop_scope="session")
     kept: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
         acs, scenarios = story_tags(item)
+        suite = suite_of(item)
         item.user_properties.extend(("ac", ac) for ac in acs)
         item.user_properties.extend(("scenario", name) for name in scenarios)
-        item.user_properties.append(("suite", suite_of(item)))
-        (kept if suite in ("all", suite_of(item)) else deselected).append(item)
+        item.user_properties.append(("suite", suite))
+        for ac in acs:
+            for name in criterion_markers(config, ac):
+                item.add_marker(name)
+        if suite == "browser":
+            item.add_marker(pytest.mark.browser)
+            if is_async_test(item):  # the browser and its servers live in the session's loop
+                item.add_marker(in_session_loop, append=False)
+        (kept if selected(config, suite, acs) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
 
 
+@pytest.fixture
+def load_figures(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A dict the test fills with load figures (name → value, optional "series"); the report
+    shows them in its load section."""
+    figures: dict[str, Any] = {}
+    request.node.stash[LOAD_KEY] = figures
+    return figures
+
+
+def describe_target(config: pytest.Config, run: RunResult) -> str:
+    """What the run tested, as the report heads it: the profile's name and where the app was."""
+    from harness.target import ProfileError, load_profile
+
+    spec = target_spec(config)
+    try:
+        profile = load_profile(spec)
+    except ProfileError:
+        return spec
+    base_url: str | None = config.getoption("base_url")
+    server = profile.server
+    if base_url:
+        where = base_url
+    elif server is not None and server.asgi and set(run.suites()) <= {"api"}:
+        where = "in process"
+    elif server is not None:
+        where = "started by the harness" + (" (in process for api)" if server.asgi else "")
+    else:
+        where = profile.base_url or "unknown"
+    return f"{profile.name} ({where})"
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Decide the outcome once, write the report from it, and exit with its code."""
     config = session.config
     directory = config.stash.get(REPORT_DIR_KEY, None)
     if directory is None:
         return
     run = config.stash[RUN_KEY]
     run.wall_s = wall_seconds() - config.stash[_STARTED]
+    run.target = describe_target(config, run)
+    run.outcome = decide(run, int(session.exitstatus))
     write_report(run, directory)
     point_latest(directory.parent, directory)
+    session.exitstatus = run.outcome.exit_code
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    directory = terminalreporter.config.stash.get(REPORT_DIR_KEY, None)
-    if directory is not None:
-        terminalreporter.write_line(f"session-harness report: {directory / 'index.html'}")
+    config = terminalreporter.config
+    directory = config.stash.get(REPORT_DIR_KEY, None)
+    run = config.stash.get(RUN_KEY, None)
+    if directory is None or run is None or run.outcome is None:
+        return
+    outcome = run.outcome
+    terminalreporter.write_line(
+        f"session-harness: {outcome.headline}", green=outcome.passed, red=not outcome.passed
+    )
+    for warning in outcome.warnings:
+        terminalreporter.write_line(f"session-harness warning: {warning}", yellow=True)
+    terminalreporter.write_line(f"session-harness report: {directory / 'index.html'}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    guard = config.stash.get(_GUARD, None)
+    if guard is not None:
+        guard.restore()
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

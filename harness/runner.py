@@ -9,14 +9,20 @@ from pathlib import Path
 import httpx
 import pytest
 from rich.console import Console
+from rich.markup import escape
 
+import harness
+from harness.interrupts import SignalGuard
+from harness.processes import ChildSweep
 from harness.report.model import RunResult
+from harness.report.outcome import EXIT_FAILED, EXIT_USAGE, PYTEST_USAGE_ERROR
 from harness.report.progress import ProgressPlugin
 from harness.report.terminal import print_summary
-from harness.story import SUITE_CHOICES, SUITES
+from harness.story import SUITE_CHOICES, StoryError, load_story
 from harness.target import ProfileError, TargetProfile, load_profile
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+BUILTIN = "builtin"
+BUILTIN_INI = "builtin-scenarios.ini"
 # Scenarios are plain `async def` tests; these hold wherever the scenarios directory lives.
 PYTEST_INI = (
     "-o",
@@ -39,6 +45,25 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class RunOptions:
+    """What `session-harness run` takes; each field maps to one pytest or plugin option."""
+
+    suite: str = "all"
+    report_dir: Path = Path("reports")
+    keyword: str | None = None  # -k
+    markers: str | None = None  # -m
+    criteria: tuple[str, ...] = ()  # --ac
+    base_url: str | None = None
+    target: str | None = None  # a target profile file, or a bundled profile's name
+    scenarios: str | Path | None = None  # a directory or "builtin"; None: ./scenarios or builtin
+    story: Path | None = None
+    strict: bool = False
+    workers: str | None = None  # pytest-xdist -n: a number or "auto"
+    junitxml: Path | None = None
+    extra_args: tuple[str, ...] = ()  # passed to pytest as they are
+
+
+@dataclass(frozen=True)
 class RunOutcome:
     exit_code: int
     run: RunResult | None
@@ -49,34 +74,28 @@ class RunOutcome:
         return None if self.report_dir is None else self.report_dir / "index.html"
 
 
-def find_scenarios(explicit: Path | None = None) -> Path:
-    """The scenarios directory: `explicit`, else ./scenarios, else the one beside the package."""
-    if explicit is not None:
-        if not explicit.is_dir():
-            raise ConfigError(f"scenarios directory not found: {explicit}")
-        return explicit
-    beside_package = Path(__file__).resolve().parent.parent / "scenarios"
-    for candidate in (Path.cwd() / "scenarios", beside_package):
-        if candidate.is_dir():
-            return candidate
-    raise ConfigError(
-        "no scenarios directory in the current directory or the project; "
-        "run from the project root or pass --scenarios DIR"
-    )
+def builtin_scenarios() -> Path:
+    """The scenarios shipped in the package (in a checkout: the repository's `scenarios/`)."""
+    package = Path(harness.__file__).resolve().parent
+    if (package / "scenarios").is_dir():
+        return package / "scenarios"
+    checkout = package.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "scenarios").is_dir():
+        return checkout / "scenarios"
+    raise ConfigError("the bundled scenarios are missing from this installation")
 
 
-def suite_paths(root: Path, suite: str) -> list[Path]:
-    if suite not in SUITE_CHOICES:
-        raise ConfigError(f"unknown suite {suite!r} (choose from {', '.join(SUITE_CHOICES)})")
-    if suite != "all":
-        path = root / suite
-        if not path.is_dir():
-            raise ConfigError(f"scenarios directory not found: {path}")
-        return [path]
-    paths = [root / s for s in SUITES if (root / s).is_dir()]
-    if not paths:
-        raise ConfigError(f"no {', '.join(SUITES)} scenarios under {root}")
-    return paths
+def find_scenarios(choice: str | Path | None = None) -> Path:
+    """`choice` (a directory, or "builtin"); by default ./scenarios, else the bundled ones."""
+    if choice is None:
+        local = Path.cwd() / "scenarios"
+        return local if local.is_dir() else builtin_scenarios()
+    if str(choice) == BUILTIN:
+        return builtin_scenarios()
+    path = Path(choice)
+    if not path.is_dir():
+        raise ConfigError(f"scenarios directory not found: {path}")
+    return path
 
 
 def check_target(base_url: str, timeout: float = 5.0) -> None:
@@ -100,67 +119,97 @@ def load_target(spec: str) -> TargetProfile:
         raise ConfigError(str(exc)) from None
 
 
-def _pytest_args(
-    paths: Sequence[Path],
-    report_dir: Path,
-    keyword: str | None,
-    base_url: str | None,
-    extra: Sequence[str],
-    target: str | None = None,
-) -> list[str]:
-    args = [*map(str, paths), "--harness-report", str(report_dir), "-p", "no:terminal", *PYTEST_INI]
-    if keyword:
-        args += ["-k", keyword]
-    if base_url:
-        args += ["--base-url", base_url]
-    if target:
-        args += ["--target", target]
-    return [*args, *extra]
+def _config_args(root: Path, report_dir: Path) -> list[str]:
+    """The bundled scenarios get their own pytest config, not the one of the folder around them
+    (a virtualenv inside a project would otherwise lend them the project's), and keep
+    pytest's cache beside the reports rather than inside the installed package."""
+    try:
+        bundled = builtin_scenarios()
+    except ConfigError:
+        return []
+    if root.resolve() != bundled:
+        return []
+    ini = Path(harness.__file__).resolve().parent / BUILTIN_INI
+    cache = report_dir / ".pytest_cache"
+    return ["-c", str(ini), "--rootdir", str(root), "-o", f"cache_dir={cache.resolve()}"]
 
 
-def _exit_code(code: int, progress: ProgressPlugin) -> int:
-    if code == pytest.ExitCode.OK:
-        return EXIT_OK
-    if code == pytest.ExitCode.TESTS_FAILED or progress.collect_errors:
-        return EXIT_FAILED
-    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        raise ConfigError("no scenario matched the selection (check -k and --suite)")
-    return EXIT_USAGE  # pytest already printed its usage or internal error
+def pytest_args(options: RunOptions, root: Path) -> list[str]:
+    args = [str(root), "--harness-report", str(options.report_dir), "-p", "no:terminal"]
+    args += [*PYTEST_INI, "--suite", options.suite, *_config_args(root, options.report_dir)]
+    valued = (
+        ("-k", options.keyword),
+        ("-m", options.markers),
+        ("--base-url", options.base_url),
+        ("--target", options.target),
+        ("--story", options.story),
+        ("-n", options.workers),
+        ("--junitxml", options.junitxml),
+    )
+    args += [part for flag, value in valued if value for part in (flag, str(value))]
+    args += [part for ac in options.criteria for part in ("--ac", ac)]
+    if options.strict:
+        args.append("--harness-strict")
+    return [*args, *options.extra_args]
 
 
-def run(
-    *,
-    suite: str = "all",
-    report_dir: Path = Path("reports"),
-    keyword: str | None = None,
-    base_url: str | None = None,
-    scenarios_dir: Path | None = None,
-    extra_args: Sequence[str] = (),
-    console: Console | None = None,
-    target: str | None = None,
-) -> RunOutcome:
-    """Run the suite, print progress and the AC matrix, write the report.
-
-    Raises ConfigError for a bad suite, an unreachable `base_url` or a missing directory.
-    """
-    console = console or Console()
-    paths = suite_paths(find_scenarios(scenarios_dir), suite)
-    profile = load_target(target) if target else None
-    if base_url:
-        check_target(base_url)
+def _check(options: RunOptions) -> None:
+    if options.suite not in SUITE_CHOICES:
+        raise ConfigError(
+            f"unknown suite {options.suite!r} (choose from {', '.join(SUITE_CHOICES)})"
+        )
+    if options.story is not None:
+        try:
+            load_story(options.story)
+        except StoryError as exc:
+            raise ConfigError(str(exc)) from None
+    profile = load_target(options.target) if options.target else None
+    if options.base_url:
+        check_target(options.base_url)
     elif profile is not None and profile.server is None and profile.base_url:
         check_target(profile.base_url)
     try:
-        report_dir.mkdir(parents=True, exist_ok=True)
+        options.report_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"cannot create the report directory {report_dir}: {exc}") from None
+        raise ConfigError(
+            f"cannot create the report directory {options.report_dir}: {exc}"
+        ) from None
+
+
+def _pytest_main(args: Sequence[str], progress: ProgressPlugin, console: Console) -> int:
+    """pytest.main, then stop whatever the run left running (the safety net behind fixtures)."""
+    sweep = ChildSweep()
+    try:
+        return int(pytest.main(list(args), plugins=[progress]))
+    finally:
+        stopped = sweep.stop()
+        if stopped:
+            console.print(
+                f"[yellow]stopped {len(stopped)} processes the run left behind:[/] "
+                + escape("; ".join(stopped)),
+                highlight=False,
+            )
+
+
+def run(options: RunOptions | None = None, console: Console | None = None) -> RunOutcome:
+    """Run the suite, print progress and the AC matrix, write the report.
+
+    Raises ConfigError for a bad suite or story, an unreachable `base_url` or a missing
+    directory; `Terminated` when a signal arrives outside pytest (inside, it ends the run).
+    """
+    options = options or RunOptions()
+    console = console or Console()
+    root = find_scenarios(options.scenarios)
+    _check(options)
     progress = ProgressPlugin(console)
-    code = pytest.main(
-        _pytest_args(paths, report_dir, keyword, base_url, extra_args, target), plugins=[progress]
-    )
-    exit_code = _exit_code(int(code), progress)
-    if progress.run is not None and exit_code != EXIT_USAGE:
-        print_summary(progress.run, console)
+    with SignalGuard():
+        code = _pytest_main(pytest_args(options, root), progress, console)
+    finished = progress.run
+    if finished is not None and finished.outcome is not None:
+        print_summary(finished, console)
+        exit_code = finished.outcome.exit_code
+    else:  # pytest stopped before the run began and has said why
+        exit_code = EXIT_USAGE if code == PYTEST_USAGE_ERROR else EXIT_FAILED
     if progress.report_dir is not None:
         console.print(f"report: {progress.report_dir / 'index.html'}", highlight=False)
-    return RunOutcome(exit_code, progress.run, progress.report_dir)
+    return RunOutcome(exit_code, finished, progress.report_dir)

@@ -16,11 +16,25 @@ LOGIN_PATH = "/login"
 DEFAULT_TIMEOUT_MS = 15_000
 _BOT_DONE = '[data-testid="chat-message"][data-role="bot"][data-done="true"]'
 _HISTORY_LOADED = '[data-testid="chat-messages"][data-history="loaded"]'
-_REPLY_OR_LOGIN = f"""n => document.querySelectorAll('{_BOT_DONE}').length > n
-    || location.pathname === '{LOGIN_PATH}'"""
-_SIGNED_IN_OR_ERROR = f"""() => (document.body.dataset.auth === 'signed-in'
-        && location.pathname !== '{LOGIN_PATH}')
-    || !!document.querySelector('[data-testid="login-error"]:not(:empty)')"""
+
+
+def page_predicate(body: str) -> str:
+    """A `wait_for_function` predicate (of `arg`) that survives navigation.
+
+    Playwright re-runs a wait in each new document, but a predicate that throws ends the
+    wait at once; while a page is replaced `document.body` is briefly null. So every read
+    is null-safe and anything thrown still means "not yet".
+    """
+    return f"arg => {{ try {{ return !!({body}); }} catch (error) {{ return false; }} }}"
+
+
+_REPLY_OR_LOGIN = page_predicate(
+    f"document.querySelectorAll('{_BOT_DONE}').length > arg || location.pathname === '{LOGIN_PATH}'"
+)
+_SIGNED_IN_OR_ERROR = page_predicate(
+    f"(document.body?.dataset.auth === 'signed-in' && location.pathname !== '{LOGIN_PATH}')"
+    """ || document.querySelector('[data-testid="login-error"]:not(:empty)')"""
+)
 _SET_VISIBILITY = """hidden => {
     Object.defineProperty(document, 'visibilityState',
         {configurable: true, get: () => hidden ? 'hidden' : 'visible'});
@@ -115,7 +129,7 @@ class BrowserTab:
 
     async def auth_state(self) -> str:
         """`document.body.dataset.auth`: "signed-in", "signed-out" or "" before the app ran."""
-        return str(await self.page.evaluate("() => document.body.dataset.auth || ''"))
+        return str(await self.page.evaluate("() => document.body?.dataset.auth || ''"))
 
     async def login_message(self) -> str:
         return await self._text_if_visible("login-message") or ""

@@ -1,32 +1,65 @@
-"""Report results from pytest: outcomes from its reports, events from each test's recorder."""
+"""Report results from pytest: outcomes from its reports, events from each test's recorder.
+
+Where a test runs (this process, or a pytest-xdist worker) its report gets a `harness`
+attribute of plain data: suite, story tags, failure message and, after teardown, its
+events. xdist carries the report's attributes to the controller, where `ResultCollector`
+builds the run from them; so one report holds every worker's tests.
+"""
 
 from __future__ import annotations
 
-import itertools
+import signal
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from harness.events import Recorder
-from harness.report.model import FAILED, PASSED, SKIPPED, Failure, RunResult, TestResult
+from harness.events import Recorder, event_from_dict
+from harness.report.model import (
+    FAILED,
+    PASSED,
+    CollectionError,
+    Failure,
+    RunResult,
+    TestResult,
+    skip_status,
+)
 from harness.story import SUITES
 
 RECORDER_KEY = pytest.StashKey[Recorder]()
+LOAD_KEY = pytest.StashKey[dict[str, Any]]()
 RUN_KEY = pytest.StashKey[RunResult]()
 REPORT_DIR_KEY = pytest.StashKey[Path]()
+HARNESS_ATTR = "harness"
 MESSAGE_LIMIT = 400
 
 
+def suite_of_path(path: str) -> str:
+    """The suite a folder name gives (the nearest folder named api, browser or load), or api."""
+    parts = Path(path.split("::", 1)[0]).parts
+    return next((folder for folder in reversed(parts[:-1]) if folder in SUITES), "api")
+
+
 def suite_of(item: pytest.Item) -> str:
-    """`browser`/`load` from the marker or the scenarios sub-folder; everything else is `api`."""
+    """The `suite` marker, else the `browser` marker, else the nearest folder named after a suite.
+
+    Anything else is `api`.
+    """
+    marker = item.get_closest_marker("suite")
+    if marker is not None:
+        name = str(marker.args[0]) if marker.args else ""
+        if name not in SUITES:
+            raise pytest.UsageError(
+                f"{item.nodeid}: @pytest.mark.suite({name!r}): choose from {', '.join(SUITES)}"
+            )
+        return name
     if item.get_closest_marker("browser") is not None:
         return "browser"
-    parts = item.path.parts
-    for folder, child in itertools.pairwise(parts):
-        if folder == "scenarios" and child in SUITES:
-            return child
-    return "api"
+    try:
+        return suite_of_path(str(item.path.relative_to(item.config.rootpath)))
+    except ValueError:
+        return suite_of_path(str(item.path))
 
 
 def story_tags(item: pytest.Item) -> tuple[list[str], list[str]]:
@@ -36,10 +69,25 @@ def story_tags(item: pytest.Item) -> tuple[list[str], list[str]]:
     return sorted(set(acs), key=lambda ac: (len(ac), ac)), list(dict.fromkeys(scenarios))
 
 
-def _failure(report: pytest.TestReport, call: pytest.CallInfo[None]) -> Failure:
-    text = call.excinfo.exconly() if call.excinfo is not None else report.longreprtext
-    first = next((line for line in text.splitlines() if line.strip()), "failed")
-    return Failure(report.when, first.strip()[:MESSAGE_LIMIT], report.longreprtext)
+def first_line(text: str, default: str = "failed") -> str:
+    line = next((line for line in text.splitlines() if line.strip()), default)
+    return line.strip()[:MESSAGE_LIMIT]
+
+
+def report_data(
+    item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo[None]
+) -> dict[str, Any]:
+    """What the report needs from the process that ran the test, as plain (picklable) data."""
+    acs, scenarios = story_tags(item)
+    data: dict[str, Any] = {"suite": suite_of(item), "ac": acs, "scenarios": scenarios}
+    if report.failed:
+        text = call.excinfo.exconly() if call.excinfo is not None else report.longreprtext
+        data["message"] = first_line(text)
+    if report.when == "teardown":
+        recorder = item.stash.get(RECORDER_KEY, None)
+        data["events"] = [e.to_dict() for e in recorder.events] if recorder else []
+        data["load"] = item.stash.get(LOAD_KEY, None)
+    return data
 
 
 def _skip_reason(report: pytest.TestReport) -> str:
@@ -51,33 +99,89 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return report.longreprtext
 
 
+def signal_name(exc: BaseException) -> str | None:
+    """`SIGTERM` / `SIGINT` when a signal stopped the run; None for pytest's own stops (-x)."""
+    signum = getattr(exc, "signum", None)
+    if isinstance(signum, int):
+        return signal.Signals(signum).name
+    return "SIGINT" if type(exc) is KeyboardInterrupt else None
+
+
 class ResultCollector:
-    """A pytest plugin object: one TestResult per test, kept in run order."""
+    """A pytest plugin object: one TestResult per finished test, in the order they finished.
+
+    A test joins the run with its teardown report: one a signal interrupted never finished
+    and is listed as unfinished instead (its setup alone must not read as a pass).
+    """
 
     def __init__(self, run: RunResult) -> None:
         self.run = run
-        self._by_id: dict[str, TestResult] = {}
+        self.running: dict[str, TestResult | None] = {}  # started, not finished, in order
 
-    def _result(self, item: pytest.Item) -> TestResult:
-        if item.nodeid not in self._by_id:
-            acs, scenarios = story_tags(item)
-            result = TestResult(item.nodeid, suite_of(item), ac=acs, scenarios=scenarios)
-            self._by_id[item.nodeid] = result
-            self.run.tests.append(result)
-        return self._by_id[item.nodeid]
+    def _result(self, nodeid: str, data: dict[str, Any]) -> TestResult:
+        result = self.running.get(nodeid)
+        if result is None:
+            result = TestResult(nodeid, data["suite"], ac=data["ac"], scenarios=data["scenarios"])
+            self.running[nodeid] = result
+        return result
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        report = yield
-        result = self._result(item)
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        self.running.setdefault(nodeid, None)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data: dict[str, Any] | None = getattr(report, HARNESS_ATTR, None)
+        if data is None:
+            if report.failed:  # a crashed pytest-xdist worker reports its test so
+                data = {"suite": suite_of_path(report.nodeid), "ac": [], "scenarios": []}
+                data["message"] = first_line(report.longreprtext)
+                self._record(report, data)
+                self._finish(report.nodeid, data)
+            return
+        self._record(report, data)
+        if report.when == "teardown":
+            self._finish(report.nodeid, data)
+
+    def _record(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
+        result = self._result(report.nodeid, data)
         result.duration_s += report.duration
         if report.failed and result.status != FAILED:
-            result.status, result.failure = FAILED, _failure(report, call)
+            message = data.get("message", "failed")
+            result.status = FAILED
+            result.failure = Failure(report.when or "?", message, report.longreprtext)
         elif report.skipped and result.status == PASSED:
-            result.status, result.skip_reason = SKIPPED, _skip_reason(report)
-        if report.when == "teardown":
-            recorder = item.stash.get(RECORDER_KEY, None)
-            result.events = list(recorder.events) if recorder is not None else []
-        return report
+            result.skip_reason = _skip_reason(report)
+            result.status = skip_status(result.skip_reason)
+
+    def _finish(self, nodeid: str, data: dict[str, Any]) -> None:
+        result = self.running.pop(nodeid, None)
+        if result is None:
+            return
+        result.events = [event_from_dict(e) for e in data.get("events", [])]
+        if data.get("load"):
+            self.run.load = {**(self.run.load or {}), **data["load"]}
+        self.run.tests.append(result)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            lines = report.longreprtext.strip().splitlines() or ["failed"]
+            message = lines[-1].removeprefix("E").strip()  # pytest's "E   SyntaxError: …"
+            self.run.collection_errors.append(CollectionError(report.nodeid, message))
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.run.deselected += len(items)
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        name = signal_name(excinfo.value)
+        if name is not None:
+            self.run.interrupted, self.run.unfinished = name, list(self.running)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the harness data to every report of a run that writes a report."""
+    report = yield
+    if item.config.getoption("harness_report", None):
+        setattr(report, HARNESS_ATTR, report_data(item, report, call))
+    return report

@@ -8,12 +8,17 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from harness.report.model import RunResult, TestResult
+from harness.report import load_section
+from harness.report.model import FAILED, NOT_APPLICABLE, SKIPPED, RunResult, TestResult
+from harness.report.outcome import Outcome
 from harness.report.timeline import render_timeline
 from harness.report.timeline_marks import MARKS, format_offset, mark_for
-from harness.story import ACCEPTANCE_CRITERIA, SCENARIO_TABLE
+from harness.report.trend import TrendPoint, render_trend
+from harness.story import SUITES
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+# Failures first, then what did not run, then passes; run order within each.
+DISPLAY_ORDER = {FAILED: 0, NOT_APPLICABLE: 1, SKIPPED: 2}
 
 
 def anchor(test_id: str) -> str:
@@ -32,11 +37,15 @@ def _legend() -> list[dict[str, Any]]:
 
 
 def _test_view(test: TestResult) -> dict[str, Any]:
+    searchable = " ".join(
+        [test.id, *test.ac, *test.scenarios, test.failure.message if test.failure else ""]
+    )
     return {
         "test": test,
         "anchor": anchor(test.id),
         "timeline": render_timeline(test.events),
         "virtual": format_offset(test.virtual_span_s),
+        "search": searchable.lower(),
         "artifacts": [
             {"label": a.label, "path": a.path, "image": _is_image(a.path)} for a in test.artifacts
         ],
@@ -56,29 +65,35 @@ def _environment() -> Environment:
     return env
 
 
-def render_html(run: RunResult) -> str:
-    tests = {t.id: t for t in run.tests}
-    # api and browser always side by side, so a missing suite shows as not covered
-    suites = ["api", "browser", *(s for s in run.suites() if s not in ("api", "browser"))]
+def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None = None) -> str:
+    story = run.story
+    ordered = sorted(run.tests, key=lambda t: DISPLAY_ORDER.get(t.status, 3))
     return (
         _environment()
         .get_template("index.html.j2")
         .render(
             run=run,
+            outcome=outcome,
             summary=run.summary(),
-            suites=suites,
+            suites=SUITES,
             criteria=run.acceptance_criteria(),
-            descriptions={**ACCEPTANCE_CRITERIA, **SCENARIO_TABLE},
-            story_rows=SCENARIO_TABLE,
+            descriptions={**story.criterion_texts, **story.row_expectations},
+            story=story,
+            story_rows=story.row_expectations,
             scenarios=run.scenario_rows(),
-            tests=tests,
-            views=[_test_view(t) for t in run.tests],
+            tests={t.id: t for t in run.tests},
+            views=[_test_view(t) for t in ordered],
             legend=_legend(),
+            trend=render_trend(trend) if trend and len(trend) > 1 else None,
+            load_figures=load_section.figures(run.load) if run.load else [],
+            load_charts=load_section.charts(run.load) if run.load else [],
         )
     )
 
 
-def write_html(run: RunResult, directory: Path) -> Path:
+def write_html(
+    run: RunResult, outcome: Outcome, directory: Path, trend: list[TrendPoint] | None = None
+) -> Path:
     path = directory / "index.html"
-    path.write_text(render_html(run), encoding="utf-8")
+    path.write_text(render_html(run, outcome, trend), encoding="utf-8")
     return path

@@ -1,20 +1,24 @@
-"""results.json (the schema in docs/reports.md) and events.ndjson (one event per line)."""
+"""results.json (the schema in docs/reports.md) and events.ndjson.gz (one event per line)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
 
 from harness.report.model import Coverage, RunResult, TestResult
-from harness.story import ACCEPTANCE_CRITERIA, SCENARIO_TABLE
+from harness.report.outcome import Outcome
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+EVENTS_FILE = "events.ndjson.gz"
 
 
-def _coverage(row: Coverage, description: str) -> dict[str, Any]:
+def _coverage(row: Coverage, description: str | None) -> dict[str, Any]:
+    """`description` None: an id or name the story does not list."""
     return {
-        "description": description,
+        "description": description or "",
+        "in_story": description is not None,
         "status": row.status,
         "tests": row.tests,
         "by_suite": row.by_suite,
@@ -47,8 +51,18 @@ def _test(test: TestResult) -> dict[str, Any]:
     }
 
 
-def results_document(run: RunResult) -> dict[str, Any]:
-    scenarios = run.scenario_rows()
+def _summary(run: RunResult, outcome: Outcome) -> dict[str, Any]:
+    return {
+        **run.summary(),
+        "outcome": outcome.verdict,
+        "reasons": list(outcome.reasons),
+        "warnings": list(outcome.warnings),
+        "exit_code": outcome.exit_code,
+    }
+
+
+def results_document(run: RunResult, outcome: Outcome) -> dict[str, Any]:
+    criteria, rows = run.story.criterion_texts, run.story.row_expectations
     return {
         "schema_version": SCHEMA_VERSION,
         "run_id": run.run_id,
@@ -56,30 +70,38 @@ def results_document(run: RunResult) -> dict[str, Any]:
         "wall_s": round(run.wall_s, 3),
         "virtual_s": round(run.virtual_s, 3),
         "base_url": run.base_url,
-        "summary": run.summary(),
+        "target": run.target,
+        "story": {"id": run.story.id, "title": run.story.title},
+        "summary": _summary(run, outcome),
+        "interrupted": run.interrupted,
+        "collection_errors": [
+            {"nodeid": e.nodeid, "message": e.message} for e in run.collection_errors
+        ],
         "acceptance_criteria": {
-            ac: _coverage(row, ACCEPTANCE_CRITERIA[ac])
-            for ac, row in run.acceptance_criteria().items()
+            ac: _coverage(row, criteria.get(ac)) for ac, row in run.acceptance_criteria().items()
         },
         "scenarios": {
-            name: _coverage(row, SCENARIO_TABLE.get(name, "")) for name, row in scenarios.items()
+            name: _coverage(row, rows.get(name)) for name, row in run.scenario_rows().items()
         },
         "tests": [_test(t) for t in run.tests],
-        "events_file": "events.ndjson",
+        "load": run.load,
+        "events_file": EVENTS_FILE,
     }
 
 
-def write_results(run: RunResult, directory: Path) -> Path:
+def write_results(run: RunResult, outcome: Outcome, directory: Path) -> Path:
     path = directory / "results.json"
-    path.write_text(json.dumps(results_document(run), indent=2) + "\n", encoding="utf-8")
+    document = results_document(run, outcome)
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return path
 
 
 def write_events(run: RunResult, directory: Path) -> Path:
-    """Every recorded event, each tagged with the id of the test that recorded it."""
-    path = directory / "events.ndjson"
-    with path.open("w", encoding="utf-8") as out:
+    """Every recorded event, each tagged with the id of the test that recorded it (gzip)."""
+    path = directory / EVENTS_FILE
+    # mtime=0: the same events give the same bytes
+    with gzip.GzipFile(path, "wb", compresslevel=6, mtime=0) as raw:
         for test in run.tests:
-            for event in test.events:
-                out.write(json.dumps({"test": test.id, **event.to_dict()}) + "\n")
+            lines = (json.dumps({"test": test.id, **e.to_dict()}) + "\n" for e in test.events)
+            raw.write("".join(lines).encode("utf-8"))
     return path

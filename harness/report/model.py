@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from harness.events import Artifact, Event
-from harness.story import ACCEPTANCE_CRITERIA, SCENARIO_TABLE
+from harness.report.outcome import Outcome
+from harness.story import SUITES, Story, default_story
 
-PASSED, FAILED, SKIPPED, NOT_COVERED = "passed", "failed", "skipped", "not_covered"
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+NOT_APPLICABLE, NOT_COVERED, NOT_RUN = "not_applicable", "not_covered", "not_run"
+# A skip whose reason starts so is a verdict about the target ("not applicable: needs a test
+# clock"), counted apart from plain skips and never as a pass.
+NOT_APPLICABLE_PREFIX = "not applicable:"
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,17 @@ class Failure:
     phase: str  # "setup", "call" or "teardown"
     message: str  # one line
     details: str  # the full pytest report text
+
+
+@dataclass(frozen=True)
+class CollectionError:
+    """A file or directory pytest could not collect (a syntax error, a failing import)."""
+
+    nodeid: str
+    message: str  # one line
+
+    def describe(self) -> str:
+        return f"{self.nodeid or '<session>'} ({self.message})"
 
 
 @dataclass
@@ -57,27 +74,35 @@ class TestResult:
         return [e for e in self.events if isinstance(e, Artifact)]
 
 
+def skip_status(reason: str) -> str:
+    """`not_applicable` for a "not applicable: …" reason, else `skipped`."""
+    return NOT_APPLICABLE if reason.lower().startswith(NOT_APPLICABLE_PREFIX) else SKIPPED
+
+
 @dataclass(frozen=True)
 class Coverage:
     """How one acceptance criterion or scenario row fared: overall and per suite."""
 
     status: str
     tests: list[str]
-    by_suite: dict[str, str]
+    by_suite: dict[str, str]  # every suite: its status, `not_covered` or `not_run`
 
 
 def combine(statuses: Iterable[str]) -> str:
-    """Any failure fails the row; a row only skipped or without tests is not covered."""
+    """Any failure fails the row; only skips (or nothing) leave it not covered."""
     seen = set(statuses)
-    if FAILED in seen:
-        return FAILED
-    return PASSED if PASSED in seen else NOT_COVERED
+    for status in (FAILED, PASSED, NOT_APPLICABLE):
+        if status in seen:
+            return status
+    return NOT_COVERED
 
 
-def coverage(tests: Iterable[TestResult]) -> Coverage:
+def coverage(tests: Iterable[TestResult], suites_run: Iterable[str]) -> Coverage:
     tests = list(tests)
-    suites = sorted({t.suite for t in tests})
-    by_suite = {s: combine(t.status for t in tests if t.suite == s) for s in suites}
+    ran = set(suites_run)
+    by_suite = {
+        s: combine(t.status for t in tests if t.suite == s) if s in ran else NOT_RUN for s in SUITES
+    }
     return Coverage(combine(t.status for t in tests), [t.id for t in tests], by_suite)
 
 
@@ -87,30 +112,46 @@ class RunResult:
     started_at: datetime
     wall_s: float = 0.0
     base_url: str | None = None
+    target: str = ""  # the target profile and where its app ran
+    story: Story = field(default_factory=default_story)
+    strict: bool = False
     tests: list[TestResult] = field(default_factory=list)
+    collection_errors: list[CollectionError] = field(default_factory=list)
+    deselected: int = 0
+    interrupted: str | None = None  # the signal's name ("SIGTERM") when one stopped the run
+    unfinished: list[str] = field(default_factory=list)  # tests running when it stopped
+    load: dict[str, Any] | None = None  # load figures: name → value, optional "series"
+    outcome: Outcome | None = None  # decided once the run ended (harness.report.outcome)
 
     def summary(self) -> dict[str, int]:
-        counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
+        counts = {PASSED: 0, FAILED: 0, SKIPPED: 0, NOT_APPLICABLE: 0}
         for test in self.tests:
             counts[test.status] += 1
-        return {**counts, "total": len(self.tests)}
-
-    @property
-    def ok(self) -> bool:
-        return all(t.status != FAILED for t in self.tests)
+        return {**counts, "errors": len(self.collection_errors), "total": len(self.tests)}
 
     @property
     def virtual_s(self) -> float:
         return sum(t.virtual_span_s for t in self.tests)
 
+    def unknown_criteria(self) -> list[str]:
+        """Criterion ids that tests carry but the story does not list."""
+        known = self.story.criterion_texts
+        return sorted({ac for t in self.tests for ac in t.ac if ac not in known})
+
     def acceptance_criteria(self) -> dict[str, Coverage]:
-        return {ac: coverage(t for t in self.tests if ac in t.ac) for ac in ACCEPTANCE_CRITERIA}
+        """The story's criteria in order, then any other id a test carries."""
+        ids = [*self.story.criterion_texts, *self.unknown_criteria()]
+        ran = self.suites()
+        return {ac: coverage((t for t in self.tests if ac in t.ac), ran) for ac in ids}
 
     def scenario_rows(self) -> dict[str, Coverage]:
         """The story's table rows first (always present), then any other named scenario."""
-        extra = sorted({s for t in self.tests for s in t.scenarios} - SCENARIO_TABLE.keys())
-        names = [*SCENARIO_TABLE, *extra]
-        return {name: coverage(t for t in self.tests if name in t.scenarios) for name in names}
+        table = self.story.row_expectations
+        extra = sorted({s for t in self.tests for s in t.scenarios} - table.keys())
+        ran = self.suites()
+        names = [*table, *extra]
+        return {n: coverage((t for t in self.tests if n in t.scenarios), ran) for n in names}
 
     def suites(self) -> list[str]:
+        """The suites that ran (had at least one test)."""
         return sorted({t.suite for t in self.tests})

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from harness.report.collector import REPORT_DIR_KEY, RUN_KEY
@@ -33,12 +34,22 @@ class ProgressPlugin:
             self.collect_errors.append(report.nodeid)
             lines = report.longreprtext.strip().splitlines() or ["failed"]
             self.console.print(
-                f"[bold red]ERROR[/] collecting {report.nodeid}: {lines[-1]}", highlight=False
+                f"[bold red]ERROR[/] collecting {escape(report.nodeid)}: {escape(lines[-1])}",
+                highlight=False,
             )
 
+    def _start(self, total: int) -> None:
+        if self._task is None:
+            self._task = self._progress.add_task("", total=total)
+            self._progress.start()
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self._task = self._progress.add_task("", total=len(session.items))
-        self._progress.start()
+        self._start(len(session.items))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        """Under pytest-xdist the controller collects nothing; the first worker tells the total."""
+        self._start(len(ids))
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         if self._task is not None:
@@ -47,7 +58,7 @@ class ProgressPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
             self._progress.console.print(
-                f"[bold red]FAILED[/] {report.nodeid} ({report.when})", highlight=False
+                f"[bold red]FAILED[/] {escape(report.nodeid)} ({report.when})", highlight=False
             )
         if report.when == "teardown" and self._task is not None:
             self._progress.advance(self._task)

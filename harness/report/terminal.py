@@ -3,74 +3,93 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from harness.report.model import Coverage, RunResult
-from harness.story import ACCEPTANCE_CRITERIA, SCENARIO_TABLE
+from harness.report.outcome import Outcome, decide
+from harness.story import SUITES
 
 STYLES = {
     "passed": "bold green",
     "failed": "bold red",
     "skipped": "dim",
+    "not_applicable": "bold blue",
     "not_covered": "bold yellow",
+    "not_run": "dim",
+    "interrupted": "bold red",
 }
 
 
-def styled(status: str) -> str:
-    return f"[{STYLES.get(status, '')}]{status.replace('_', ' ')}[/]"
-
-
-def _suites(run: RunResult) -> list[str]:
-    return ["api", "browser", *(s for s in run.suites() if s not in ("api", "browser"))]
-
-
-def _suite_cell(row: Coverage, suite: str) -> str:
-    """api and browser are meant to cover every row; another suite shows a dash where absent."""
-    if suite in row.by_suite or suite in ("api", "browser"):
-        return styled(row.by_suite.get(suite, "not_covered"))
-    return "[dim]-[/]"
+def styled(status: str, *, upper: bool = False) -> str:
+    text = status.replace("_", " ")
+    return f"[{STYLES.get(status, '')}]{text.upper() if upper else text}[/]"
 
 
 def _coverage_table(
-    title: str, rows: dict[str, Coverage], descriptions: dict[str, str], suites: list[str]
+    title: str, rows: dict[str, Coverage], descriptions: dict[str, str], note: str
 ) -> Table:
-    """One row per item; its name is coloured with the overall status, then one column per suite."""
+    """One row per item; its name is coloured with the overall status, then one column per suite.
+
+    `note` describes an item the story does not list.
+    """
     table = Table(title=title, title_justify="left", title_style="bold")
     table.add_column("", overflow="fold", max_width=24)
     table.add_column("", overflow="fold", min_width=14)
-    for suite in suites:
+    for suite in SUITES:
         table.add_column(suite, no_wrap=True)
     table.add_column("tests", justify="right")
     for name, row in rows.items():
-        by_suite = [_suite_cell(row, s) for s in suites]
+        description = descriptions.get(name)
         table.add_row(
-            f"[{STYLES[row.status]}]{name}[/]",
-            descriptions.get(name, ""),
-            *by_suite,
+            f"[{STYLES[row.status]}]{escape(name)}[/]",
+            escape(description) if description is not None else f"[yellow]{note}[/]",
+            *(styled(row.by_suite.get(s, "not_run")) for s in SUITES),
             str(len(row.tests)),
         )
     return table
 
 
-def print_summary(run: RunResult, console: Console) -> None:
-    suites = _suites(run)
-    console.print(
-        _coverage_table(
-            "Acceptance criteria", run.acceptance_criteria(), ACCEPTANCE_CRITERIA, suites
-        )
-    )
-    console.print(
-        _coverage_table("Story test scenarios", run.scenario_rows(), SCENARIO_TABLE, suites)
-    )
-    for test in run.tests:
-        if test.failure is not None:
-            console.print(
-                f"[bold red]FAILED[/] {test.id}\n  {test.failure.message}", highlight=False
-            )
+def print_outcome(run: RunResult, outcome: Outcome, console: Console) -> None:
+    """The verdict line, its reasons and warnings, then the counts."""
     counts = run.summary()
-    verdict = "[bold green]PASSED[/]" if run.ok else "[bold red]FAILED[/]"
+    verdict = styled(outcome.verdict, upper=True)
     console.print(
         f"{verdict}  {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['skipped']} skipped in {run.wall_s:.1f} s "
+        f"{counts['not_applicable']} not applicable, {counts['skipped']} skipped, "
+        f"{counts['errors']} errors in {run.wall_s:.1f} s "
         f"(virtual time simulated: {run.virtual_s / 3600:.1f} h)"
     )
+    for reason in outcome.reasons:
+        console.print(f"  [bold red]✗[/] {escape(reason)}", highlight=False)
+    for warning in outcome.warnings:
+        console.print(f"  [yellow]warning:[/] {escape(warning)}", highlight=False)
+
+
+def print_summary(run: RunResult, console: Console) -> None:
+    story = run.story
+    not_listed = f"not in story {story.id}"
+    console.print(
+        _coverage_table(
+            f"Acceptance criteria · {story.label}",
+            run.acceptance_criteria(),
+            story.criterion_texts,
+            not_listed,
+        )
+    )
+    rows = run.scenario_rows()
+    if rows:
+        table = _coverage_table(
+            "Story test scenarios", rows, story.row_expectations, "beyond the table"
+        )
+        console.print(table)
+    for error in run.collection_errors:
+        console.print(f"[bold red]ERROR[/] collecting {escape(error.describe())}", highlight=False)
+    for test in run.tests:
+        if test.failure is not None:
+            # escape: "[alice/tab1]" in a message is text, not rich markup
+            console.print(
+                f"[bold red]FAILED[/] {escape(test.id)}\n  {escape(test.failure.message)}",
+                highlight=False,
+            )
+    print_outcome(run, run.outcome or decide(run), console)

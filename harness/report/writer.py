@@ -12,6 +12,8 @@ from harness.events import Artifact, Event
 from harness.report.html import anchor, write_html
 from harness.report.json_report import write_events, write_results
 from harness.report.model import RunResult
+from harness.report.outcome import decide
+from harness.report.trend import current_point, read_trend
 
 LATEST = "latest"
 
@@ -66,9 +68,14 @@ def point_latest(root: Path, directory: Path) -> None:
 
 
 def write_report(run: RunResult, directory: Path) -> Path:
-    """Write results.json, events.ndjson and index.html into `directory`; returns index.html."""
+    """Write results.json, events.ndjson.gz and index.html into `directory`; returns index.html.
+
+    The verdict is `run.outcome`, decided here when the caller has not.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    outcome = run.outcome or decide(run)
     collect_artifacts(run, directory)
-    write_results(run, directory)
+    write_results(run, outcome, directory)
     write_events(run, directory)
-    return write_html(run, directory)
+    point = current_point(run.run_id, run.summary(), outcome, run.wall_s)
+    return write_html(run, outcome, directory, read_trend(directory.parent, point))

@@ -10,11 +10,12 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import httpcore  # noqa: F401  (see below)
 import httpx
 import pytest
 
 from harness.cli import main
-from harness.runner import ConfigError, run
+from harness.runner import ConfigError, RunOptions, run
 from harness.server import AppServer
 
 SERVE_ENV = {
@@ -22,6 +23,10 @@ SERVE_ENV = {
     "REFAPP_PASSWORD_HASH_TIME_COST": "1",
     "REFAPP_JWT_SECRET": "s" * 40,
 }
+# httpx imports httpcore on its first request. Imported here, it is not first imported inside
+# a pytester test, whose module snapshot would drop it and leave httpx mapping the errors of
+# a stale copy (a later "connection refused" would then escape `except httpx.TransportError`).
+
 PASSING = """
 import pytest
 
@@ -57,10 +62,15 @@ def test_run_all_passing_exits_0_and_prints_matrix_and_report_path(
     code = main(["run", "--report-dir", "out"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "Acceptance criteria" in out and "AC1" in out and "Multiple tabs open" in out
+    assert "Acceptance criteria" in out and "AC1" in out and "Multiple tabs" in out
+    assert "PASSED  2 passed, 0 failed" in out
     assert "report: out/" in out and "index.html" in out
     doc = json.loads((pytester.path / "out" / "latest" / "results.json").read_text())
-    assert doc["acceptance_criteria"]["AC1"]["by_suite"] == {"api": "passed", "browser": "passed"}
+    assert doc["acceptance_criteria"]["AC1"]["by_suite"] == {
+        "api": "passed",
+        "browser": "passed",
+        "load": "not_run",
+    }
 
 
 def test_run_with_a_failing_scenario_exits_1_and_names_it(
@@ -84,12 +94,15 @@ def test_run_keyword_selects_scenarios(pytester: pytest.Pytester) -> None:
     assert main(["run", "-k", "tabs", "--report-dir", "out"]) == 0
 
 
-def test_run_keyword_matching_nothing_exits_2(
+def test_run_keyword_matching_nothing_exits_1_with_the_reason_in_terminal_and_json(
     pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_scenarios(pytester.path)
-    assert main(["run", "-k", "no_such_scenario", "--report-dir", "out"]) == 2
-    assert "no scenario matched" in capsys.readouterr().err
+    assert main(["run", "-k", "no_such_scenario", "--report-dir", "out"]) == 1
+    assert "no test was selected (2 deselected)" in capsys.readouterr().out
+    summary = json.loads((pytester.path / "out" / "latest" / "results.json").read_text())["summary"]
+    assert summary["outcome"] == "failed" and summary["exit_code"] == 1
+    assert summary["reasons"][0].startswith("no test was selected")
 
 
 def test_run_bad_suite_exits_2_with_usage_message(
@@ -107,12 +120,12 @@ def test_run_without_scenarios_dir_exits_2_with_one_line(
     assert err == "session-harness: scenarios directory not found: missing\n"
 
 
-def test_run_missing_suite_folder_exits_2(
+def test_run_suite_with_no_test_exits_1_saying_nothing_was_selected(
     pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_scenarios(pytester.path, browser=None)
-    assert main(["run", "--suite", "browser"]) == 2
-    assert "scenarios directory not found" in capsys.readouterr().err
+    assert main(["run", "--suite", "browser", "--report-dir", "out"]) == 1
+    assert "no test was selected" in capsys.readouterr().out
 
 
 def test_run_unreachable_base_url_exits_2_without_traceback(
@@ -128,12 +141,12 @@ def test_run_unreachable_base_url_exits_2_without_traceback(
 def test_run_base_url_without_scheme_is_a_config_error(pytester: pytest.Pytester) -> None:
     make_scenarios(pytester.path)
     with pytest.raises(ConfigError, match="must start with http"):
-        run(base_url="127.0.0.1:8000")
+        run(RunOptions(base_url="127.0.0.1:8000"))
 
 
 def test_run_is_callable_from_python_and_returns_the_results(pytester: pytest.Pytester) -> None:
     root = make_scenarios(pytester.path)
-    outcome = run(suite="all", report_dir=Path("out"), scenarios_dir=root)
+    outcome = run(RunOptions(report_dir=Path("out"), scenarios=root))
     assert outcome.exit_code == 0
     assert outcome.run is not None and outcome.run.summary()["passed"] == 2
     assert outcome.index_html is not None and outcome.index_html.is_file()
@@ -168,6 +181,12 @@ def test_run_against_a_base_url_from_a_project_with_warnings_as_errors(tmp_path:
     assert "Traceback" not in result.stderr
     doc = json.loads((tmp_path / "out" / "latest" / "results.json").read_text())
     assert doc["summary"]["passed"] == 1
+    # The true target: the profile's name and where the app answered.
+    assert doc["target"] == f"reference-app ({server.base_url})"
+    assert (
+        f"target: <b>reference-app ({server.base_url})</b>"
+        in (tmp_path / "out" / "latest" / "index.html").read_text()
+    )
 
 
 def _one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
@@ -242,3 +261,12 @@ def test_help_describes_the_product_and_lists_exit_codes(
     assert "thin command line" not in out
     for code, meaning in [("0", "passed"), ("1", "failed"), ("2", "usage"), ("130", "interrupted")]:
         assert re.search(rf"^  {code} +.*{meaning}", out, re.MULTILINE), (code, out)
+
+
+def test_failure_text_in_the_terminal_keeps_square_brackets(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bracketed = 'def test_x_{suite}(recorder):\n    assert False, "[alice/tab1] sent to /login"\n'
+    make_scenarios(pytester.path, api=bracketed, browser=None)
+    assert main(["run", "--report-dir", "out"]) == 1
+    assert "AssertionError: [alice/tab1] sent to /login" in capsys.readouterr().out

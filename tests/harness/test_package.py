@@ -2,11 +2,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_importing_harness_loads_neither_playwright_nor_locust() -> None:
+@pytest.mark.parametrize("module", ["harness", "harness.pytest_plugin", "harness.cli"])
+def test_importing_harness_or_its_plugin_loads_neither_playwright_nor_locust(module: str) -> None:
     code = (
-        "import sys, harness\n"
+        f"import sys, {module}\n"
         "roots = {m.split('.')[0] for m in sys.modules}\n"
         "heavy = sorted(roots & {'playwright', 'locust', 'gevent'})\n"
         "print(','.join(heavy))\n"
@@ -15,6 +22,26 @@ def test_importing_harness_loads_neither_playwright_nor_locust() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_every_package_of_the_tree_is_in_the_wheel_list() -> None:
+    """pyproject lists packages by hand (the bundled scenarios are mapped into harness/)."""
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for top in ("harness", "reference_app")
+        for path in (ROOT / top).rglob("__init__.py")
+    }
+    scenarios = {"harness.scenarios"} | {
+        f"harness.scenarios.{p.name}"
+        for p in (ROOT / "scenarios").iterdir()
+        if p.is_dir()
+        and p.name.isidentifier()  # not .pytest_cache, __pycache__ is fine too
+        and not p.name.startswith("__")
+    }
+    assert listed == found | scenarios
 
 
 def test_python_dash_m_harness_prints_usage_and_exits_2_without_a_command() -> None:

@@ -88,7 +88,9 @@ def test_report_records_outcomes_ac_and_events(suite: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1, failed=1, skipped=1)
     result.stdout.fnmatch_lines(["session-harness report: *index.html"])
     doc = report_of(suite.path / "reports")
-    assert doc["summary"] == {"passed": 1, "failed": 1, "skipped": 1, "total": 3}
+    counts = {k: doc["summary"][k] for k in ("passed", "failed", "skipped", "errors", "total")}
+    assert counts == {"passed": 1, "failed": 1, "skipped": 1, "errors": 0, "total": 3}
+    assert doc["summary"]["outcome"] == "failed"
     statuses = {ac: row["status"] for ac, row in doc["acceptance_criteria"].items()}
     assert statuses == {
         "AC1": "passed",
@@ -228,3 +230,20 @@ def test_profile_factory_rejects_an_unknown_user(pytester: pytest.Pytester) -> N
                 await profile("carol")
     """)
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def readme_block(language: str, after: str) -> str:
+    """The first ```language block of README.md after the heading `after`."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index(after) :]
+    start = section.index(f"```{language}\n") + len(language) + 4
+    return section[start : section.index("```", start)]
+
+
+def test_readme_scenario_example_passes_verbatim_under_plain_pytest(
+    pytester: pytest.Pytester,
+) -> None:
+    (pytester.path / "pytest.ini").write_text(readme_block("ini", "### Writing scenarios"))
+    (pytester.path / "test_readme.py").write_text(readme_block("python", "### Writing scenarios"))
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

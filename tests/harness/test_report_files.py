@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -58,20 +59,35 @@ def sample_run(tmp_path: Path) -> RunResult:
         scenarios=["Refresh token expired"],
         failure=Failure("call", "AssertionError: no redirect", "long text"),
     )
-    return RunResult("20260105T090000Z", T0, wall_s=1.5, tests=[ok, bad])
+    return RunResult(
+        "20260105T090000Z", T0, wall_s=1.5, tests=[ok, bad], target="reference-app (in process)"
+    )
 
 
 def test_results_json_follows_the_documented_schema(tmp_path: Path) -> None:
     out = tmp_path / "report"
     write_report(sample_run(tmp_path), out)
     doc = json.loads((out / "results.json").read_text())
-    assert doc["summary"] == {"passed": 1, "failed": 1, "skipped": 0, "total": 2}
+    assert doc["summary"] == {
+        "passed": 1,
+        "failed": 1,
+        "skipped": 0,
+        "not_applicable": 0,
+        "errors": 0,
+        "total": 2,
+        "outcome": "failed",
+        "reasons": ["1 test failed"],
+        "warnings": [],
+        "exit_code": 1,
+    }
+    assert doc["story"]["id"] == "3.2" and doc["target"] == "reference-app (in process)"
     assert doc["acceptance_criteria"]["AC1"]["status"] == "passed"
     assert doc["acceptance_criteria"]["AC4"] == {
         "description": doc["acceptance_criteria"]["AC4"]["description"],
+        "in_story": True,
         "status": "failed",
         "tests": ["scenarios/browser/test_b.py::test_<bad>"],
-        "by_suite": {"browser": "failed"},
+        "by_suite": {"api": "not_covered", "browser": "failed", "load": "not_run"},
     }
     assert doc["acceptance_criteria"]["AC7"]["status"] == "not_covered"
     assert doc["scenarios"]["Refresh token expired"]["status"] == "failed"
@@ -87,10 +103,11 @@ def test_results_json_follows_the_documented_schema(tmp_path: Path) -> None:
     assert doc["tests"][1]["failure"]["message"] == "AssertionError: no redirect"
 
 
-def test_events_file_has_one_tagged_event_per_line(tmp_path: Path) -> None:
+def test_events_file_is_gzipped_ndjson_with_one_tagged_event_per_line(tmp_path: Path) -> None:
     out = tmp_path / "report"
     write_report(sample_run(tmp_path), out)
-    lines = [json.loads(line) for line in (out / "events.ndjson").read_text().splitlines()]
+    text = gzip.decompress((out / "events.ndjson.gz").read_bytes()).decode()
+    lines = [json.loads(line) for line in text.splitlines()]
     assert [line["kind"] for line in lines] == ["logged_in", "request", "artifact"]
     assert {line["test"] for line in lines} == {"scenarios/api/test_a.py::test_ok"}
     assert lines[0]["access_expires_at"] == "2026-01-05T09:30:00+00:00"
@@ -143,8 +160,9 @@ def test_run_ids_sort_by_time_and_never_collide(tmp_path: Path) -> None:
     assert first == "20260105T090000Z" and second == "20260105T090000Z-2"
 
 
-def test_a_load_suite_shows_a_dash_where_it_has_no_test_but_browser_shows_not_covered() -> None:
+def test_matrix_says_not_run_for_a_suite_that_did_not_run_and_not_covered_where_it_ran() -> None:
     from harness.report.html import render_html
+    from harness.report.outcome import decide
 
     run = RunResult(
         "20260105T090000Z",
@@ -154,9 +172,39 @@ def test_a_load_suite_shows_a_dash_where_it_has_no_test_but_browser_shows_not_co
             TestResult("l.py::t", "load", status="passed", ac=["AC1"]),
         ],
     )
-    html = render_html(run)
+    html = render_html(run, decide(run))
     ac2_row = html[html.index(">AC2<") : html.index(">AC3<")]
-    assert 'class="muted no-test"' in ac2_row  # load: no test for AC2
-    assert "not covered" in ac2_row  # browser: expected to cover every row
-    ac1_row = html[html.index(">AC1<") : html.index(">AC2<")]
-    assert "no-test" not in ac1_row
+    cells = re.findall(r'<span class="pill ([a-z_]+)">', ac2_row)
+    # api, browser, load, then the overall status
+    assert cells == ["passed", "not_run", "not_covered", "passed"]
+
+
+def test_failures_come_first_and_messages_wrap(tmp_path: Path) -> None:
+    html = write_report(sample_run(tmp_path), tmp_path / "report").read_text()
+    assert html.index('id="t-scenarios-browser-test-b-py-test-bad"') < html.index(
+        'id="t-scenarios-api-test-a-py-test-ok"'
+    )
+    assert "white-space:pre-wrap" in html
+
+
+def test_trend_shows_the_runs_before_this_one_under_the_same_root(tmp_path: Path) -> None:
+    for run_id in ("20260105T080000Z", "20260105T090000Z"):
+        run = sample_run(tmp_path)
+        run.run_id = run_id
+        write_report(run, tmp_path / "reports" / run_id)
+    html = (tmp_path / "reports" / "20260105T090000Z" / "index.html").read_text()
+    trend = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="trend"') :]
+    trend = trend[: trend.index("</svg>")]
+    assert trend.count('class="tr-hit"') == 2
+    assert "20260105T080000Z: failed, 1 passed, 1 failed of 2, 1.5 s" in trend
+
+
+def test_load_figures_render_as_a_table_and_series_as_charts(tmp_path: Path) -> None:
+    run = sample_run(tmp_path)
+    run.load = {"refresh p99 ms": 19.4, "requests": 48213, "series": {"req/s": [[0, 0], [5, 3900]]}}
+    out = tmp_path / "report"
+    html = write_report(run, out).read_text()
+    section = html[html.index("<h2>Load</h2>") : html.index("Tests and their timelines")]
+    assert '<td>refresh p99 ms</td><td class="value">19.4</td>' in section
+    assert "48,213" in section and section.count('class="load-chart"') == 1
+    assert json.loads((out / "results.json").read_text())["load"] == run.load

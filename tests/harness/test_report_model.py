@@ -5,14 +5,17 @@ from datetime import UTC, datetime, timedelta
 from harness.events import RequestSent
 from harness.report.model import (
     FAILED,
+    NOT_APPLICABLE,
     NOT_COVERED,
+    NOT_RUN,
     PASSED,
     SKIPPED,
     RunResult,
     TestResult,
     combine,
+    skip_status,
 )
-from harness.story import ACCEPTANCE_CRITERIA, SCENARIO_TABLE
+from harness.story import default_story
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -41,6 +44,17 @@ def test_combine_with_a_pass_and_skips_is_passed() -> None:
     assert combine([SKIPPED, PASSED]) == PASSED
 
 
+def test_combine_with_only_not_applicable_and_skips_is_not_applicable_never_passed() -> None:
+    assert combine([NOT_APPLICABLE, SKIPPED]) == NOT_APPLICABLE
+    assert combine([NOT_APPLICABLE, PASSED]) == PASSED
+
+
+def test_skip_reason_starting_not_applicable_is_its_own_status() -> None:
+    assert skip_status("not applicable: needs a test clock") == NOT_APPLICABLE
+    assert skip_status("Not applicable: needs a test clock") == NOT_APPLICABLE
+    assert skip_status("needs settings (idle_timeout_seconds)") == SKIPPED
+
+
 def test_acceptance_criteria_lists_every_ac_with_status_per_suite() -> None:
     run = RunResult(
         "r",
@@ -51,11 +65,19 @@ def test_acceptance_criteria_lists_every_ac_with_status_per_suite() -> None:
         ],
     )
     rows = run.acceptance_criteria()
-    assert list(rows) == list(ACCEPTANCE_CRITERIA)
+    assert list(rows) == [c.id for c in default_story().criteria]
     assert rows["AC1"].status == FAILED
-    assert rows["AC1"].by_suite == {"api": PASSED, "browser": FAILED}
+    assert rows["AC1"].by_suite == {"api": PASSED, "browser": FAILED, "load": NOT_RUN}
     assert rows["AC1"].tests == ["a", "b"]
     assert rows["AC3"].status == NOT_COVERED and rows["AC3"].tests == []
+    assert rows["AC3"].by_suite == {"api": NOT_COVERED, "browser": NOT_COVERED, "load": NOT_RUN}
+
+
+def test_ids_the_story_does_not_list_follow_its_criteria_in_the_matrix() -> None:
+    run = RunResult("r", T0, tests=[result("a", PASSED, ac=["SEC-1", "AC2"])])
+    assert list(run.acceptance_criteria())[-1] == "SEC-1"
+    assert run.acceptance_criteria()["SEC-1"].status == PASSED
+    assert run.unknown_criteria() == ["SEC-1"]
 
 
 def test_scenario_rows_keep_the_story_table_first_then_other_names() -> None:
@@ -67,16 +89,23 @@ def test_scenario_rows_keep_the_story_table_first_then_other_names() -> None:
         ],
     )
     rows = run.scenario_rows()
-    assert list(rows) == [*SCENARIO_TABLE, "10 tabs hit expiry at once"]
+    table = [row.name for row in default_story().rows]
+    assert list(rows) == [*table, "10 tabs hit expiry at once"]
     assert rows["Multiple tabs open"].status == PASSED
     assert rows["Refresh token expired"].status == NOT_COVERED
 
 
-def test_summary_counts_statuses_and_ok_is_false_on_a_failure() -> None:
-    run = RunResult("r", T0, tests=[result("a", PASSED), result("b", SKIPPED), result("c", FAILED)])
-    assert run.summary() == {"passed": 1, "failed": 1, "skipped": 1, "total": 3}
-    assert not run.ok
-    assert RunResult("r", T0, tests=[result("a", PASSED)]).ok
+def test_summary_counts_every_status_and_the_collection_errors() -> None:
+    statuses = (PASSED, SKIPPED, FAILED, NOT_APPLICABLE)
+    run = RunResult("r", T0, tests=[result(s, s) for s in statuses])
+    assert run.summary() == {
+        "passed": 1,
+        "failed": 1,
+        "skipped": 1,
+        "not_applicable": 1,
+        "errors": 0,
+        "total": 4,
+    }
 
 
 def test_virtual_span_is_first_to_last_event() -> None:

@@ -1,40 +1,37 @@
-"""Browser suite fixtures: one Chromium per run, one app server per distinct settings.
+"""Browser fixtures of the plugin: one Chromium per run, one app server per distinct settings.
 
-Tests run in the session's event loop so they can share the browser. Settings come from the
-same `@pytest.mark.refapp(...)` marker as the API suite; they become `REFAPP_*` variables
-of a uvicorn process that every test with the same settings reuses.
+Browser tests (the `browser` suite: folder, `browser` or `suite("browser")` marker) run in
+the session's event loop so they share the browser. Settings come from the same
+`@pytest.mark.refapp(...)` marker as the API suite; they become `REFAPP_*` variables of a
+uvicorn process that every test with the same settings reuses. Each pytest-xdist worker
+has its own browser and servers, on ports of their own.
+
+Playwright is imported inside the fixtures: loading the plugin never imports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, async_playwright
-from pytest_asyncio import is_async_test
 
 from harness.app import server_env
-from harness.browser import BrowserSession, launch_chromium
-from harness.clock import RemoteServerClock, VirtualClock
 from harness.events import Artifact, Recorder
 from harness.fixtures import marker_overrides
+from harness.report.collector import suite_of
 from harness.server import AppServer
 from harness.target import load_profile
 
-HERE = Path(__file__).parent
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
+    from harness.browser import BrowserSession
+    from harness.clock import VirtualClock
+
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    in_session_loop = pytest.mark.asyncio(loop_scope="session")
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.browser)
-            if is_async_test(item):
-                item.add_marker(in_session_loop, append=False)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -91,6 +88,10 @@ def server(request: pytest.FixtureRequest, server_pool: ServerPool) -> AppServer
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    from playwright.async_api import async_playwright
+
+    from harness.browser import launch_chromium
+
     async with async_playwright() as playwright:
         launched = await launch_chromium(playwright)
         yield launched
@@ -98,8 +99,10 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def clock(server: AppServer, recorder: Recorder) -> AsyncIterator[VirtualClock]:
+async def browser_clock(server: AppServer, recorder: Recorder) -> AsyncIterator[VirtualClock]:
     """Virtual time moving the server's test clock (set to the virtual start) and the pages."""
+    from harness.clock import RemoteServerClock, VirtualClock
+
     remote = RemoteServerClock(server.base_url)
     try:
         virtual = VirtualClock(recorder=recorder, server=remote)
@@ -107,6 +110,15 @@ async def clock(server: AppServer, recorder: Recorder) -> AsyncIterator[VirtualC
         yield virtual
     finally:
         await remote.aclose()
+
+
+@pytest.fixture
+def clock(request: pytest.FixtureRequest) -> VirtualClock:
+    """The test's virtual clock: `browser_clock` in a browser test, the API suite's otherwise."""
+    # Requesting its own name gives the fixture this one overrides (harness.fixtures.clock).
+    name = "browser_clock" if suite_of(request.node) == "browser" else "clock"
+    virtual: VirtualClock = request.getfixturevalue(name)
+    return virtual
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -119,6 +131,8 @@ async def session(
     tmp_path: Path,
 ) -> AsyncIterator[BrowserSession]:
     """Profiles of this test; on failure each tab's screenshot and each profile's trace."""
+    from harness.browser import BrowserSession
+
     artifacts = tmp_path / "browser"
     async with BrowserSession(server, clock, recorder, artifacts, browser=browser) as opened:
         yield opened
