@@ -165,13 +165,13 @@ def mutants(args: argparse.Namespace) -> int:
     from harness.catalogue.report import write_json
     from harness.catalogue.runner import suite_command
     from harness.catalogue.summary import describe_run, summary_lines
-    from harness.runner import ConfigError, find_scenarios
+    from harness.runner import PYTEST_INI, ConfigError, find_scenarios
 
     try:
         root = find_scenarios(args.scenarios).parent
         plan = Plan(
-            suite_command(root, "api"),
-            suite_command(root, "browser"),
+            suite_command(root, "api", (), *PYTEST_INI),
+            suite_command(root, "browser", (), *PYTEST_INI),
             jobs=args.jobs,
             stop_at_first=frozenset() if args.all_tests else frozenset({"browser"}),
         )
