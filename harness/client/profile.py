@@ -20,6 +20,9 @@ from harness.target import User, contract
 from harness.target.contract import Purpose
 
 E = TypeVar("E", bound=Event)
+# A request the harness sends as another site would (`cross_site`): its Origin is its own.
+FOREIGN = "harness_foreign_origin"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Profile:
@@ -53,7 +56,7 @@ class Profile:
             transport=FaultyTransport(target.transport(), self.network),
             base_url=target.base_url,
             headers=target.profile.headers,
-            event_hooks={"request": [self._server_time_first]},
+            event_hooks={"request": [self._server_time_first, self._origin_like_a_browser]},
         )
         self.refresh_lock = asyncio.Lock()  # navigator.locks "refresh"
         self.tabs: list[Tab] = []
@@ -70,6 +73,14 @@ class Profile:
     def token(self) -> Any:
         """The access token last broadcast to every tab (None when signed out)."""
         return self.state.token
+
+    async def _origin_like_a_browser(self, request: httpx.Request) -> None:
+        """Browsers name the page's origin on every request that is not a plain read."""
+        if request.method in SAFE_METHODS or request.extensions.get(FOREIGN):
+            return
+        request.headers.setdefault(
+            "Origin", f"{request.url.scheme}://{request.url.netloc.decode()}"
+        )
 
     async def _server_time_first(self, _request: httpx.Request) -> None:
         """A server in another process may have deferred clock moves: apply them first."""
@@ -172,6 +183,7 @@ class Profile:
         values = {"refresh_token": self.state.refresh_token or ""}
         outgoing = contract.build(spec, request, purpose, cookies=jar(self.http), **values)
         sent = build_request(self.http, outgoing)
+        sent.extensions[FOREIGN] = True
         if not app_headers:
             for name in [*spec.headers, *request.headers]:
                 sent.headers.pop(name, None)

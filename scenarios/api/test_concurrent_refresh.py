@@ -15,7 +15,6 @@ import pytest
 from harness import NotApplicable, Profile, ProfileFactory, Promise, ServerView, checks
 
 pytestmark = [
-    pytest.mark.served,
     pytest.mark.refapp(store_latency_ms=2),  # the reference app: a database round trip per call
     pytest.mark.needs("refresh_cookie", "session_view"),
 ]
@@ -34,8 +33,16 @@ async def present_at_once(user: Profile, times: int) -> list[str | None]:
 
 @pytest.mark.ac("AC1")
 @pytest.mark.scenario("Ten tabs hit expiry in the same instant")
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param("own-process", marks=pytest.mark.served),
+        # Store calls on worker threads: requests interleave here too, at each round trip.
+        pytest.param("threads-in-process"),
+    ],
+)
 async def test_one_token_presented_at_once_is_rotated_once_with_one_answer_for_all(
-    profile: ProfileFactory, promise: Promise, server_view: ServerView
+    profile: ProfileFactory, promise: Promise, server_view: ServerView, where: str
 ) -> None:
     if not (promise.policy.rotation and promise.policy.grace_seconds):
         raise NotApplicable("needs rotation with a grace window (the same token answers all)")

@@ -125,7 +125,9 @@ async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
         f"after logout the server still refreshed the session ({replay.status_code}): "
         "logout only cleared the browser"
     )
-    checks.server_revoked(await server_view.session(user), "logout")
+    record = await server_view.session(user)
+    checks.server_revoked(record, "logout")
+    checks.server_logged(record, "login", "logout")
     if user.target.profile.probe is not None:
         # The back button cannot resume it either: the last access token is refused (ASVS 7.4.1).
         again = await user.present_access_token(access_token)

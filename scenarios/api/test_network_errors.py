@@ -70,7 +70,9 @@ async def test_lost_refresh_response_retried_inside_the_grace_window_keeps_the_s
     assert recorder.count(RefreshStarted) == 1  # its retry got the token the server rotated to
     assert await tab.chat("2+2")
     checks.no_redirect_to_login(recorder)
-    checks.rotated_once_per_generation(await server_view.session(user), recorder)
+    record = await server_view.session(user)
+    checks.rotated_once_per_generation(record, recorder)
+    checks.server_logged(record, "login", "rotation", "refresh")  # the grace re-issue
 
 
 @pytest.mark.ac("AC4")

@@ -65,4 +65,6 @@ async def test_parent_presented_twice_inside_the_grace_window_gets_the_same_new_
     await clock.advance(promise.access_ttl + timedelta(minutes=1), mode="fast_forward")
     assert await tab.chat("3*3")
     checks.no_redirect_to_login(recorder)
-    checks.rotated_once_per_generation(await server_view.session(user))
+    record = await server_view.session(user)
+    checks.rotated_once_per_generation(record)
+    checks.server_logged(record, "login", "rotation", "refresh")  # then the grace re-issue

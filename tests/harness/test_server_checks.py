@@ -139,6 +139,15 @@ def test_server_kept_session_fails_past_a_deadline_even_before_revocation() -> N
         checks.server_kept_session(record(read_at=120))
 
 
+def test_audit_trail_must_hold_the_events_in_order() -> None:
+    checks.server_logged(record(), "login", "rotation")
+    checks.server_logged(None, "anything")
+    with pytest.raises(checks.CheckFailed, match=r"lacks \['logout'\]"):
+        checks.server_logged(record(), "login", "logout")
+    with pytest.raises(checks.CheckFailed, match="in order"):
+        checks.server_logged(record(), "rotation", "login")
+
+
 def test_deadlines_as_promised_pass_for_a_sliding_session() -> None:
     checks.server_deadlines_as_promised(record(), PROMISE)
 
