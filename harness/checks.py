@@ -342,7 +342,8 @@ def _promised_deadlines(
 
 def server_logged(record: SessionRecord | None, *kinds: str) -> None:
     """The session's audit trail holds these security events in this order (others between
-    them allowed): a reuse, a logout, an idle or absolute end leave their trace (ASVS V16)."""
+    them allowed), each naming the session's user: a reuse, a logout, an idle or absolute end
+    leave their trace (ASVS V16: who, what, when)."""
     if record is None:
         return
     trail = iter(event.kind for event in record.events)
@@ -352,3 +353,6 @@ def server_logged(record: SessionRecord | None, *kinds: str) -> None:
         raise CheckFailed(
             f"session {record.sid}: the audit trail lacks {missing} in order (it has: {seen})"
         )
+    anonymous = [e.kind for e in record.events if e.details.get("user", record.user) != record.user]
+    if anonymous:
+        raise CheckFailed(f"session {record.sid}: audit events {anonymous} do not name its user")

@@ -160,13 +160,13 @@ class Profile:
         return None if location is None else location.read_text(reply_of(response))
 
     async def present_access_token(self, value: str) -> httpx.Response:
-        """The [probe] request with `value` as its access token, outside the algorithm (a
-        replayed token: after logout, after revocation)."""
+        """The [probe] request with `value` as its access token (none when empty), outside the
+        algorithm: a replayed token after logout or revocation, a forged one."""
         spec = self.target.profile
         if spec.probe is None:
             raise Unsupported("the target profile declares no [probe] request")
         outgoing = contract.build(
-            spec, spec.probe, "probe", cookies=jar(self.http), access_token=value
+            spec, spec.probe, "probe", cookies=jar(self.http), access_token=value or None
         )
         return await self.http.send(build_request(self.http, outgoing))
 

@@ -40,9 +40,17 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
+def _about_user(event: dict[str, Any], user: str) -> bool:
+    return event.get("sid") is None and event.get("user") == user
+
+
 def describe(svc: Services, session: Session) -> dict[str, Any]:
     activity = svc.sessions.activity
-    events = [{**event, "at": _iso(event["at"])} for event in svc.audit.events(sid=session.sid)]
+    # The session's own events, and "sign out everywhere", which ends it with the user's others.
+    trail = svc.audit.events(sid=session.sid) + [
+        event for event in svc.audit.events("logout_all") if _about_user(event, session.user)
+    ]
+    events = sorted(({**e, "at": _iso(e["at"])} for e in trail), key=lambda e: e["at"] or "")
     return {
         "sid": session.sid,
         "user": session.user,
@@ -57,7 +65,7 @@ def describe(svc: Services, session: Session) -> dict[str, Any]:
         "revoked": session.revoked,
         "revoked_reason": REVOKED_REASONS.get(session.revoked_reason or "", session.revoked_reason),
         "revoked_at": _iso(session.revoked_at),
-        "events": [{k: v for k, v in e.items() if k not in ("sid", "user")} for e in events],
+        "events": [{k: v for k, v in e.items() if k != "sid"} for e in events],
     }
 
 

@@ -148,4 +148,6 @@ async def test_sign_out_everywhere_ends_the_users_session_in_another_browser(
         await phone_tab.probe()
     checks.redirected_to_login(recorder, reason=promise.reason("session_revoked"), profile="phone")
     for browser in (laptop, phone):
-        checks.server_revoked(await server_view.session(browser), "logout_all")
+        record = await server_view.session(browser)
+        checks.server_revoked(record, "logout_all")
+        checks.server_logged(record, "login", "logout_all")

@@ -146,6 +146,9 @@ def test_audit_trail_must_hold_the_events_in_order() -> None:
         checks.server_logged(record(), "login", "logout")
     with pytest.raises(checks.CheckFailed, match="in order"):
         checks.server_logged(record(), "rotation", "login")
+    unnamed = [*view()["events"], {"kind": "logout", "at": at(59), "user": None}]
+    with pytest.raises(checks.CheckFailed, match=r"\['logout'\] do not name its user"):
+        checks.server_logged(record(events=unnamed), "logout")
 
 
 def test_deadlines_as_promised_pass_for_a_sliding_session() -> None:
