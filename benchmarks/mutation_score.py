@@ -77,12 +77,13 @@ def _function_start(path: Path, cls: str | None, func: str) -> int:
 
 def locate(name: str) -> Survivor:
     """Where a mutant changes the source, from `mutmut show` (a diff within the function)."""
-    diff = subprocess.run(
-        [str(MUTMUT), "show", name], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    shown = subprocess.run(
+        [str(MUTMUT), "show", name], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     match = MUTANT_NAME.match(name)
-    if match is None:
-        return Survivor(name, "?", "")
+    if match is None or shown.returncode != 0:
+        return Survivor(name, "?", "(mutmut show could not print this mutant)")
+    diff = shown.stdout.splitlines()
     path = Path(*match["module"].split(".")).with_suffix(".py")
     start = _function_start(ROOT / path, match["cls"], match["func"])
     line, old, new = 0, "", ""
