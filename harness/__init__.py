@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from harness.applicability import NotApplicable
     from harness.checks import CheckFailed
     from harness.client import ClientOptions, ConnectionProblem, Profile, SignedOut, Tab, Target
+    from harness.client.server_view import ServerView
     from harness.clock import RemoteServerClock, VirtualClock
     from harness.events import Event, Recorder
     from harness.fixtures import ProfileFactory
@@ -34,6 +35,7 @@ _HOMES = {
     "Profile": "harness.client",
     "Recorder": "harness.events",
     "RemoteServerClock": "harness.clock",
+    "ServerView": "harness.client.server_view",
     "SignedOut": "harness.client",
     "Tab": "harness.client",
     "Target": "harness.client",
@@ -51,6 +53,7 @@ __all__ = [
     "Promise",
     "Recorder",
     "RemoteServerClock",
+    "ServerView",
     "SignedOut",
     "Tab",
     "Target",

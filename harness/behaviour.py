@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from harness.client import ConnectionProblem, SignedOut, Tab
+from harness.applicability import NotApplicable
+from harness.client import ConnectionProblem, Profile, SignedOut, Tab
 from harness.clock import VirtualClock
+from harness.target.promise import Promise
 
 
 async def chat_every(
@@ -24,3 +26,14 @@ async def chat_every(
         except (ConnectionProblem, SignedOut):
             replies.append(None)
     return replies
+
+
+def retryable_grace(user: Profile, promise: Promise) -> timedelta:
+    """The grace window of an app that rotates refresh tokens, when a refresh whose answer was
+    lost can be retried inside it; otherwise the scenario is not applicable."""
+    grace = promise.require("grace_seconds")
+    if not promise.policy.rotation:
+        raise NotApplicable("needs rotating refresh tokens ([policy] rotation = true)")
+    if grace.total_seconds() <= user.policy.retry_delays[0]:
+        raise NotApplicable("needs a grace window longer than the client's first retry delay")
+    return grace

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from harness.events import (
     BannerShown,
@@ -22,9 +22,13 @@ from harness.events import (
     RefreshFailed,
     RefreshSucceeded,
     RequestSent,
+    ResponseReceived,
+    Rotation,
     Unauthorized,
     WarningShown,
 )
+from harness.target.model import Policy
+from harness.target.session_view import SessionRecord
 
 # Requests that are session plumbing, not user activity, by their purpose in the profile.
 NOT_ACTIVITY = frozenset({"login", "refresh", "logout", "logout_all", "config"})
@@ -204,3 +208,151 @@ def signed_out_only_after_idle(
             f"signed out for inactivity less than {idle_seconds:g} s after the "
             f"last API call: {_describe(early)}"
         )
+
+
+# -- the server's side (the session view) ------------------------------------------------
+# Each takes the SessionRecord that `server_view.session(profile)` read; None means the
+# target has no session view: the fixture already reported those checks not applicable.
+
+# Requests the server does not count as activity: refreshing and signing out are plumbing.
+SERVER_PLUMBING = frozenset({"refresh", "logout", "config"})
+
+
+def _at(moment: datetime | None) -> str:
+    return "never" if moment is None else moment.isoformat()
+
+
+def rotated_once_per_generation(
+    record: SessionRecord | None, recorder: Recorder | None = None, *, profile: str | None = None
+) -> None:
+    """Each generation of the refresh token came from exactly one rotation on the server
+    (none twice under concurrent refreshes, none skipped); with `recorder`, the client was
+    handed each of them (its rotations equal the server's generation)."""
+    if record is None:
+        return
+    rotations = record.events_of("rotation")
+    generations = Counter(e.details.get("generation") for e in rotations)
+    twice = sorted(g for g, n in generations.items() if n > 1 and isinstance(g, int))
+    if twice:
+        raise CheckFailed(f"session {record.sid}: generation(s) {twice} rotated more than once")
+    if record.rotations != record.generation or len(rotations) != record.generation:
+        raise CheckFailed(
+            f"session {record.sid}: generation {record.generation} after "
+            f"{record.rotations} rotation(s) ({len(rotations)} in the audit trail)"
+        )
+    if recorder is not None:
+        seen = len(_select(recorder, Rotation, profile))
+        if seen != record.generation:
+            raise CheckFailed(
+                f"the client saw {seen} rotation(s), the server made {record.generation}"
+            )
+
+
+def server_saw_activity(
+    record: SessionRecord | None, recorder: Recorder, *, profile: str | None = None
+) -> None:
+    """The server's last activity is the client's last API call: what the user did reached
+    it (heartbeats and "Stay signed in" included), and no refresh or logout counted."""
+    if record is None or record.last_activity is None:
+        return
+    answered = [
+        e.at
+        for e in _select(recorder, ResponseReceived, profile)
+        if e.purpose not in SERVER_PLUMBING and e.status < 400
+    ]
+    sent = [
+        e.at for e in _select(recorder, RequestSent, profile) if e.purpose not in SERVER_PLUMBING
+    ]
+    tolerance = timedelta(seconds=TTL_TOLERANCE_S)
+    if answered and record.last_activity < max(answered) - tolerance:
+        raise CheckFailed(
+            f"the server last saw activity at {_at(record.last_activity)}, but it answered "
+            f"an API call of the user at {_at(max(answered))}"
+        )
+    if sent and record.last_activity > max(sent) + tolerance:
+        raise CheckFailed(
+            f"the server counted activity at {_at(record.last_activity)}, after the user's "
+            f"last API call at {_at(max(sent))} (a refresh or logout counted as activity?)"
+        )
+
+
+def server_revoked(record: SessionRecord | None, reason: str | None = None) -> None:
+    """The server ended the session, for `reason` (logout, session_idle, refresh_reused...)."""
+    if record is None:
+        return
+    if not record.revoked:
+        raise CheckFailed(f"session {record.sid} is still open on the server")
+    if reason is not None and record.revoked_reason != reason:
+        raise CheckFailed(
+            f"session {record.sid} was ended for {record.revoked_reason!r}, expected {reason!r}"
+        )
+
+
+def server_kept_session(record: SessionRecord | None) -> None:
+    """The server still holds the session open: not revoked, and no deadline passed."""
+    if record is None:
+        return
+    if record.revoked:
+        raise CheckFailed(f"the server ended session {record.sid} ({record.revoked_reason})")
+    now = record.read_at
+    deadlines = {
+        "idle": record.idle_expires_at,
+        "refresh": record.refresh_expires_at,
+        "absolute": record.session_expires_at,
+    }
+    passed = [f"{k} {_at(v)}" for k, v in deadlines.items() if now and v and v <= now]
+    if passed:
+        raise CheckFailed(f"session {record.sid} is past its deadline(s) at {_at(now)}: {passed}")
+
+
+def server_deadlines_as_promised(record: SessionRecord | None, policy: Policy) -> None:
+    """The server's deadlines follow the promise: the absolute end is the login plus the
+    absolute lifetime; the refresh expiry slides from the last rotation (or is fixed from
+    the login) and never passes the absolute end; the idle deadline follows the last activity."""
+    if record is None:
+        return
+    wrong = [
+        f"{name} is {_at(actual)}, promised {_at(expected)}"
+        for name, actual, expected in _promised_deadlines(record, policy)
+        if actual is None or abs((actual - expected).total_seconds()) > TTL_TOLERANCE_S
+    ]
+    if wrong:
+        raise CheckFailed(f"session {record.sid}: " + "; ".join(wrong))
+
+
+def _promised_deadlines(
+    record: SessionRecord, policy: Policy
+) -> list[tuple[str, datetime | None, datetime]]:
+    found: list[tuple[str, datetime | None, datetime]] = []
+    end = record.session_expires_at
+    if policy.absolute_seconds:
+        absolute = record.created_at + timedelta(seconds=policy.absolute_seconds)
+        found.append(("the absolute end", end, absolute))
+        end = absolute
+    if policy.refresh_ttl_seconds and policy.refresh_expiry is not None:
+        sliding = policy.refresh_expiry == "sliding" and record.rotated_at is not None
+        base = record.rotated_at if sliding and record.rotated_at else record.created_at
+        expiry = base + timedelta(seconds=policy.refresh_ttl_seconds)
+        found.append(("the refresh expiry", record.refresh_expires_at, min(expiry, end or expiry)))
+    if policy.idle_timeout_seconds and record.last_activity is not None:
+        idle = record.last_activity + timedelta(seconds=policy.idle_timeout_seconds)
+        found.append(("the idle deadline", record.idle_expires_at, idle))
+    return found
+
+
+def server_logged(record: SessionRecord | None, *kinds: str) -> None:
+    """The session's audit trail holds these security events in this order (others between
+    them allowed), each naming the session's user: a reuse, a logout, an idle or absolute end
+    leave their trace (ASVS V16: who, what, when)."""
+    if record is None:
+        return
+    trail = iter(event.kind for event in record.events)
+    missing = [kind for kind in kinds if kind not in trail]  # `in` consumes: order matters
+    if missing:
+        seen = ", ".join(event.kind for event in record.events) or "nothing"
+        raise CheckFailed(
+            f"session {record.sid}: the audit trail lacks {missing} in order (it has: {seen})"
+        )
+    anonymous = [e.kind for e in record.events if e.details.get("user", record.user) != record.user]
+    if anonymous:
+        raise CheckFailed(f"session {record.sid}: audit events {anonymous} do not name its user")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -164,6 +165,42 @@ def load(args: argparse.Namespace) -> int:
     return run_load(args)
 
 
+def mutants(args: argparse.Namespace) -> int:
+    """Run the bug catalogue: each deliberate regression against the suites; exit 1 on a miss."""
+    from harness.catalogue import CatalogueError, Plan, run_catalogue
+    from harness.catalogue.report import write_json
+    from harness.catalogue.runner import suite_command
+    from harness.catalogue.summary import describe_run, summary_lines
+    from harness.runner import PYTEST_INI, ConfigError, find_scenarios
+
+    try:
+        root = find_scenarios(args.scenarios).parent
+        plan = Plan(
+            suite_command(root, "api", (), *PYTEST_INI),
+            suite_command(root, "browser", (), *PYTEST_INI),
+            jobs=args.jobs,
+            stop_at_first=frozenset() if args.all_tests else frozenset({"browser"}),
+        )
+        result = run_catalogue(
+            plan, args.only, progress=lambda run: print(describe_run(run), file=sys.stderr)
+        )
+    except (CatalogueError, ConfigError) as exc:
+        print(f"session-harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for line in summary_lines(result, every_test=args.all_tests):
+        print(line)
+    if args.json is not None:
+        write_json(result, args.json)
+    return result.exit_code
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="session-harness",
@@ -197,7 +234,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_load_arguments(load_cmd)
     load_cmd.set_defaults(handler=load)
+    _add_mutants(commands)
     return parser
+
+
+def _add_mutants(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "mutants",
+        help="run the bug catalogue: prove the suites catch each deliberate regression",
+        description="Switch on each regression of the reference app's bug catalogue "
+        "(docs/regressions.md) in an app of its own and run the suites that should catch "
+        "it; print the tests that caught each one, or MISSED, and the score.",
+        epilog="exit codes:\n  0    every entry caught and the clean app green\n"
+        "  1    an entry missed, or the clean app failed a suite\n  2    usage error",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cmd.add_argument("--only", nargs="+", metavar="NAME", help="only these entries")
+    cmd.add_argument(
+        "--jobs", type=_positive, default=os.cpu_count() or 1, help="suites run at once (cores)"
+    )
+    cmd.add_argument(
+        "--all-tests",
+        action="store_true",
+        help="run every test of every suite and list each one that caught an entry "
+        "(by default a browser run ends at its first catch)",
+    )
+    cmd.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON")
+    cmd.add_argument(
+        "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
+    )
+    cmd.set_defaults(handler=mutants)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

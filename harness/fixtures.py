@@ -19,6 +19,7 @@ from harness.report.collector import RECORDER_KEY
 if TYPE_CHECKING:
     from harness.app import AppUnderTest, ServerPool
     from harness.client import ClientOptions, Profile, Target
+    from harness.client.server_view import ServerView
     from harness.clock import VirtualClock
     from harness.target import TargetProfile
     from harness.target.promise import Promise
@@ -106,15 +107,21 @@ def refapp(
     process, a server the harness starts from the profile's command, the profile's base_url.
 
     `@pytest.mark.refapp(**settings)` gives the app other settings, which needs an app the
-    harness starts itself (its [server] has a settings_env_prefix).
+    harness starts itself (its [server] has a settings_env_prefix). `@pytest.mark.served`
+    asks for the app in its own process even when it could run in this one: requests then
+    really run at the same time (in process they take turns on the event loop).
     """
     from harness.app import AppUnderTest, in_process
 
     overrides = {**harness_settings, **marker_overrides(request.node)}
     base_url: str | None = request.config.getoption("base_url") or None
     server = target_profile.server
-    if base_url is None and server is not None and server.asgi is None and server.command:
-        if overrides and server.settings_env_prefix is None:
+    served = request.node.get_closest_marker("served") is not None
+    command = server.command if server is not None else None
+    if served and base_url is None and command is None and server is not None:
+        not_applicable("needs the app in its own process: a [server] command in the profile")
+    if base_url is None and command and (served or server is None or server.asgi is None):
+        if overrides and server is not None and server.settings_env_prefix is None:
             not_applicable(_settings_unavailable(overrides))
         started = app_servers.get(target_profile, overrides)
         return AppUnderTest(target_profile, base_url=started.base_url, overrides=overrides)
@@ -180,6 +187,32 @@ async def clock(recorder: Recorder, refapp: AppUnderTest) -> AsyncIterator[Virtu
 async def promise(target: Target) -> Promise:
     """What the app promises (TTLs, idle timeout...): scenarios derive their timings from it."""
     return await target.expectations()
+
+
+SERVER_VIEW_ABSENT = (
+    "server-side checks: needs [capabilities] session_view in the target profile "
+    "(only the client's side was checked)"
+)
+
+
+@pytest.fixture
+async def server_view(
+    request: pytest.FixtureRequest, target: Target, clock: VirtualClock
+) -> AsyncIterator[ServerView]:
+    """What the server did with each profile's session (`await server_view.session(user)`).
+
+    Without the capability every read is None, the server-side checks pass over it, and the
+    test carries a "not applicable" note for them (JUnit property `not_applicable`).
+    """
+    from harness.client.server_view import ServerView
+
+    view = ServerView(target, clock)
+    if not view.available:
+        request.node.user_properties.append(("not_applicable", SERVER_VIEW_ABSENT))
+    try:
+        yield view
+    finally:
+        await view.aclose()
 
 
 class ProfileFactory(Protocol):

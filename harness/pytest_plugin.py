@@ -22,6 +22,7 @@ from harness.fixtures import (
     promise,
     recorder,
     refapp,
+    server_view,
     target,
     target_profile,
     target_spec,
@@ -60,6 +61,7 @@ __all__ = [
     "pytest_runtest_makereport",
     "recorder",
     "refapp",
+    "server_view",
     "target",
     "target_profile",
 ]
@@ -69,6 +71,9 @@ MARKERS = (
     "scenario(name): the story's test-scenario row (or a named scenario beyond the table)",
     "suite(name): the suite of this test (api, browser or load) when its folder does not say",
     "refapp(**overrides): reference app settings for this test (embedded app only)",
+    "served: run the app in its own process (real concurrent requests), not in this one",
+    "negative: proves a check fails on a deliberately broken app or client "
+    "(left out of bug-catalogue runs)",
     "browser: drives a real browser (the browser suite)",
     "slow: takes more than a few seconds of wall time",
     "needs(*capabilities): what the target must offer (clock, logout, stream, ...); "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
+from reference_app import regressions
 from reference_app.store import Session, SessionStore
 
 
@@ -17,9 +18,15 @@ class ActivityTracker:
     """
 
     def __init__(
-        self, store: SessionStore, *, write_interval_seconds: int, idle_timeout_seconds: int
+        self,
+        store: SessionStore,
+        *,
+        write_interval_seconds: int,
+        idle_timeout_seconds: int,
+        bugs: frozenset[str] = frozenset(),
     ) -> None:
         self._store = store
+        self._drop_marks = regressions.ACTIVITY_MARKS_DROPPED in bugs
         self._interval = timedelta(seconds=write_interval_seconds)
         self._idle = timedelta(seconds=idle_timeout_seconds)
         self._pending: dict[str, datetime] = {}
@@ -43,6 +50,8 @@ class ActivityTracker:
             with self._lock:
                 self._pending.pop(session.sid, None)
             return
+        if self._drop_marks:
+            return  # pragma: no mutate
         with self._lock:
             previous = self._pending.get(session.sid)
             if previous is None or now > previous:

@@ -21,6 +21,7 @@ from reference_app.store import (
     DocumentCodec,
     MemorySessionStore,
     MongoSessionStore,
+    RoundTrips,
     SessionStore,
     is_embedded,
     open_database,
@@ -68,7 +69,11 @@ def build_services(settings: Settings) -> Services:
     store: SessionStore = (
         MemorySessionStore(codec) if embedded else MongoSessionStore(database["sessions"], codec)
     )
-    tokens = TokenIssuer(_jwt_secret(settings), settings.access_ttl_seconds)
+    if settings.store_latency_ms:
+        store = RoundTrips(store, settings.store_latency_ms / 1000)
+    tokens = TokenIssuer(
+        _jwt_secret(settings), settings.access_ttl_seconds, bugs=settings.regressions
+    )
     users = UserDirectory(
         database["users"],
         memory_kib=settings.password_hash_memory_kib,
@@ -85,9 +90,8 @@ def build_services(settings: Settings) -> Services:
     )
     chat = ChatLog(database["chat_messages"], codec)
     logins = _login_gate(settings, users, clock, audit)
-    return Services(
-        settings, clock, tokens, users, logins, sessions, chat, audit, offload=not embedded
-    )
+    offload = not embedded or settings.store_latency_ms > 0
+    return Services(settings, clock, tokens, users, logins, sessions, chat, audit, offload=offload)
 
 
 def _login_gate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -75,9 +76,11 @@ class SessionService:
             store,
             write_interval_seconds=settings.activity_write_interval_seconds,
             idle_timeout_seconds=settings.idle_timeout_seconds,
+            bugs=settings.regressions,
         )
         self._refresh_ttl = timedelta(seconds=settings.refresh_ttl_seconds)
         self._grace = timedelta(seconds=settings.rotation_grace_seconds)
+        self._bugs = settings.regressions
 
     def _now(self) -> datetime:
         # Millisecond precision, as the store keeps it, so what we return equals what we read.
@@ -111,7 +114,8 @@ class SessionService:
         presented = parse_refresh_token(presented_value)
         if presented is None:
             raise _unauthorized("refresh_invalid", "the refresh token is not valid")
-        with self._locks.for_family(presented.sid):
+        unguarded = regressions.UNGUARDED_ROTATION in self._bugs
+        with contextlib.nullcontext() if unguarded else self._locks.for_family(presented.sid):
             # A lost conditional update means another process rotated first: re-read, retry.
             for _ in range(3):
                 grant = self._refresh_once(presented, self._now())
@@ -124,16 +128,19 @@ class SessionService:
         relation = Relation.UNKNOWN if session is None else self._relation(presented, session)
         if session is None or relation is Relation.UNKNOWN:
             raise _unauthorized("refresh_invalid", "the refresh token is not valid")
-        self._ensure_alive(session, now)
+        self._ensure_alive(session, now, refreshing=True)
         if relation is Relation.CURRENT:
             if now >= session.refresh_expires_at:
                 raise _unauthorized("refresh_expired", "the refresh token has expired")
             return self._rotate(session, presented, now)
         if relation is Relation.PARENT and self._inside_grace(session, now):
             child = self._tokens.child_of(presented)
+            if regressions.GRACE_NEW_CHILD in self._bugs:
+                child = replace(child, secret=regressions.minted_secret())
             self._audit.record("refresh", user=session.user, sid=session.sid, grace=True)
             return self._grant(session, child, now)
-        self.store.revoke(session.sid, "reuse", now)
+        if regressions.NO_REUSE_DETECTION not in self._bugs:
+            self.store.revoke(session.sid, "reuse", now)
         self._audit.record(
             "reuse_detected",
             user=session.user,
@@ -159,11 +166,13 @@ class SessionService:
         return Relation.UNKNOWN
 
     def _inside_grace(self, session: Session, now: datetime) -> bool:
-        if regressions.NO_REUSE_GRACE in self._settings.regressions or session.rotated_at is None:
+        if regressions.NO_REUSE_GRACE in self._bugs or session.rotated_at is None:
             return False
         return now - session.rotated_at < self._grace
 
     def _rotate(self, session: Session, presented: RefreshToken, now: datetime) -> Grant | None:
+        if regressions.NO_ROTATION in self._bugs:
+            return self._grant(session, presented, now)  # pragma: no mutate
         child = self._tokens.child_of(presented)
         rotated = replace(
             session,
@@ -171,23 +180,37 @@ class SessionService:
             current_hash=child.hash,
             previous_hash=session.current_hash,
             rotated_at=now,
-            refresh_expires_at=min(now + self._refresh_ttl, session.session_expires_at),
+            refresh_expires_at=self._slid_expiry(session, now),
         )
-        if not self.store.replace_if_generation(session.generation, rotated):
+        if regressions.UNGUARDED_ROTATION in self._bugs:
+            regressions.overwrite(self.store, rotated)
+        elif not self.store.replace_if_generation(session.generation, rotated):
             return None
+        if regressions.REFRESH_COUNTS_AS_ACTIVITY in self._bugs:
+            self.activity.touch(rotated, now)  # pragma: no mutate
         self._audit.record(
             "rotation", user=session.user, sid=session.sid, generation=child.generation
         )
         return self._grant(rotated, child, now)
 
-    def _ensure_alive(self, session: Session, now: datetime) -> None:
+    def _slid_expiry(self, session: Session, now: datetime) -> datetime:
+        if regressions.FIXED_REFRESH_EXPIRY in self._bugs:
+            return session.refresh_expires_at  # pragma: no mutate
+        if regressions.NO_ABSOLUTE_ON_REFRESH in self._bugs:
+            return now + self._refresh_ttl  # pragma: no mutate
+        return min(now + self._refresh_ttl, session.session_expires_at)
+
+    def _ensure_alive(self, session: Session, now: datetime, *, refreshing: bool = False) -> None:
         """Raises the 401 for a revoked, absolutely expired or idle session (revoking it)."""
+        bugs = self._bugs if refreshing else frozenset()
         if session.revoked:
             raise _unauthorized(*_REVOKED_CODES.get(session.revoked_reason or "", _REVOKED_DEFAULT))
-        if now >= session.session_expires_at:
+        absolute_checked = regressions.NO_ABSOLUTE_ON_REFRESH not in bugs
+        if now >= session.session_expires_at and absolute_checked:
             self._end(session, "session_expired", now)
         idle_deadline = self.activity.idle_deadline(session)
-        if idle_deadline is not None and now >= idle_deadline:
+        idle_checked = regressions.IDLE_UNCHECKED_ON_REFRESH not in bugs
+        if idle_deadline is not None and now >= idle_deadline and idle_checked:
             self._end(session, "idle_timeout", now)
 
     def _end(self, session: Session, reason: str, now: datetime) -> None:
@@ -198,7 +221,8 @@ class SessionService:
     def _grant(
         self, session: Session, refresh: RefreshToken, now: datetime, *, login: bool = False
     ) -> Grant:
-        if login and regressions.LEGACY_ACCESS_TTL in self._settings.regressions:
+        if login and regressions.LEGACY_ACCESS_TTL in self._bugs:
+            # pragma: no mutate block
             claims: dict[str, object] = {"sub": session.user, "sid": session.sid, "typ": "access"}
             token, expires = regressions.legacy_access_token(claims, self._tokens.secret, now)
             access = AccessToken(token, now.replace(microsecond=0), expires)
@@ -215,7 +239,8 @@ class SessionService:
         session = self.store.get(claims.sid)
         if session is None or session.user != claims.user:
             raise _unauthorized("token_invalid", "the access token is not valid")
-        self._ensure_alive(session, now)
+        if regressions.STATELESS_ACCESS not in self._bugs:
+            self._ensure_alive(session, now)
         self.activity.touch(session, now)
         return AuthContext(session, claims.expires_at, self.activity.deadline_from(now))
 
@@ -226,15 +251,19 @@ class SessionService:
             return False
         if self._relation(presented, session) is Relation.UNKNOWN:
             return False
+        if regressions.LOGOUT_KEEPS_SESSION in self._bugs:
+            return False  # pragma: no mutate
         revoked = self.store.revoke(session.sid, "logout", self._now())
         if revoked:
             self._audit.record("logout", user=session.user, sid=session.sid)
         return revoked
 
-    def logout_all(self, user: str) -> int:
+    def logout_all(self, user: str, *, current: str | None = None) -> int:
+        """Ends every session of `user`; `current` is the session that asked."""
         now = self._now()
-        revoked = sum(
-            self.store.revoke(sid, "logout_all", now) for sid in self.store.active_sids_of(user)
-        )
+        sids = self.store.active_sids_of(user)
+        if current is not None and regressions.LOGOUT_ALL_CURRENT_ONLY in self._bugs:
+            sids = [current]  # pragma: no mutate
+        revoked = sum(self.store.revoke(sid, "logout_all", now) for sid in sids)
         self._audit.record("logout_all", user=user, revoked=revoked)
         return revoked

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     activity_write_interval_seconds: int = Field(30, ge=0, le=_TEN_YEARS)
     test_clock: bool = False
     mongodb_uri: str = "mongomock://"
+    # A round trip for every session-store call of the embedded database, on worker threads,
+    # as a networked MongoDB has: concurrent requests then interleave as in production
+    # (concurrency scenarios run the app this way). 0: instant, on the event loop.
+    store_latency_ms: int = Field(0, ge=0, le=1000)
     jwt_secret: SecretStr | None = None
     regressions: Annotated[frozenset[str], NoDecode] = frozenset()
     demo_users: tuple[DemoUser, ...] = DEFAULT_DEMO_USERS

@@ -24,6 +24,7 @@ import jwt
 from jwt.algorithms import HMACAlgorithm
 from jwt.api_jws import PyJWS
 
+from reference_app import regressions
 from reference_app.errors import ApiError
 
 ALGORITHM = "HS256"
@@ -117,8 +118,11 @@ def _b64(raw: bytes) -> str:
 class TokenIssuer:
     """Issues and verifies tokens with one key and one access TTL."""
 
-    def __init__(self, secret: str, access_ttl_seconds: int) -> None:
+    def __init__(
+        self, secret: str, access_ttl_seconds: int, *, bugs: frozenset[str] = frozenset()
+    ) -> None:
         self._secret = secret
+        self._check_expiry = regressions.ACCESS_EXP_UNCHECKED not in bugs
         self._derivation_key = hmac.digest(secret.encode(), b"refresh-token-derivation", "sha256")
         self.access_ttl = timedelta(seconds=access_ttl_seconds)
         # A tab sends one access token with every request for ~25 minutes: its signature is
@@ -157,9 +161,13 @@ class TokenIssuer:
             raise _invalid()
         if verified.not_before is not None and verified.not_before > latest_issue:
             raise _invalid()
-        if now >= verified.expires_at:
+        if now >= verified.expires_at and self._check_expiry:
             raise ApiError(401, "token_expired", "the access token has expired")
         return AccessClaims(user=verified.user, sid=verified.sid, expires_at=verified.expires_at)
+
+    def session_of(self, token: str) -> str:
+        """The session an access token we signed names, whatever its times (harness view)."""
+        return self._verified(token).sid
 
     def _verify_signature(self, token: str) -> _Verified:
         """A well-formed access token signed with our key; 401 `token_invalid` otherwise."""

@@ -8,16 +8,21 @@ from typing import Any, TypeVar
 
 import httpx
 
+from harness.client.errors import Unsupported
 from harness.client.network import FaultyTransport, Network
 from harness.client.tab import Tab
 from harness.client.target import Target
-from harness.client.wire import build_request, jar
+from harness.client.wire import build_request, jar, reply_of
 from harness.clock import VirtualClock
 from harness.core import ClientOptions, ClientPolicy, ProfileState
 from harness.events import Event, Recorder
 from harness.target import User, contract
+from harness.target.contract import Purpose
 
 E = TypeVar("E", bound=Event)
+# A request the harness sends as another site would (`cross_site`): its Origin is its own.
+FOREIGN = "harness_foreign_origin"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Profile:
@@ -51,7 +56,7 @@ class Profile:
             transport=FaultyTransport(target.transport(), self.network),
             base_url=target.base_url,
             headers=target.profile.headers,
-            event_hooks={"request": [self._server_time_first]},
+            event_hooks={"request": [self._server_time_first, self._origin_like_a_browser]},
         )
         self.refresh_lock = asyncio.Lock()  # navigator.locks "refresh"
         self.tabs: list[Tab] = []
@@ -68,6 +73,14 @@ class Profile:
     def token(self) -> Any:
         """The access token last broadcast to every tab (None when signed out)."""
         return self.state.token
+
+    async def _origin_like_a_browser(self, request: httpx.Request) -> None:
+        """Browsers name the page's origin on every request that is not a plain read."""
+        if request.method in SAFE_METHODS or request.extensions.get(FOREIGN):
+            return
+        request.headers.setdefault(
+            "Origin", f"{request.url.scheme}://{request.url.netloc.decode()}"
+        )
 
     async def _server_time_first(self, _request: httpx.Request) -> None:
         """A server in another process may have deferred clock moves: apply them first."""
@@ -139,6 +152,44 @@ class Profile:
         if held:
             request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in held.items())
         return await self.http.send(request)
+
+    def refresh_token_in(self, response: httpx.Response) -> str | None:
+        """The refresh token a refresh answer hands back (its cookie or body), if any."""
+        spec = self.target.profile
+        location = spec.refresh_tokens().refresh_token
+        return None if location is None else location.read_text(reply_of(response))
+
+    async def present_access_token(self, value: str) -> httpx.Response:
+        """The [probe] request with `value` as its access token (none when empty), outside the
+        algorithm: a replayed token after logout or revocation, a forged one."""
+        spec = self.target.profile
+        if spec.probe is None:
+            raise Unsupported("the target profile declares no [probe] request")
+        outgoing = contract.build(
+            spec, spec.probe, "probe", cookies=jar(self.http), access_token=value or None
+        )
+        return await self.http.send(build_request(self.http, outgoing))
+
+    async def cross_site(
+        self, purpose: Purpose, *, origin: str | None, app_headers: bool = False
+    ) -> httpx.Response:
+        """The profile's `purpose` request (refresh, logout) as a page of another site sends
+        it: with this profile's cookies and that site's `Origin` (None: no Origin), and, unless
+        `app_headers`, without the app's own headers (no CORS preflight would allow them)."""
+        spec = self.target.profile
+        request: Any = getattr(spec, purpose, None)
+        if request is None:
+            raise Unsupported(f"the target profile declares no [{purpose}] request")
+        values = {"refresh_token": self.state.refresh_token or ""}
+        outgoing = contract.build(spec, request, purpose, cookies=jar(self.http), **values)
+        sent = build_request(self.http, outgoing)
+        sent.extensions[FOREIGN] = True
+        if not app_headers:
+            for name in [*spec.headers, *request.headers]:
+                sent.headers.pop(name, None)
+        if origin is not None:
+            sent.headers["Origin"] = origin
+        return await self.http.send(sent)
 
     def cookies(self) -> dict[str, str]:
         """A copy of the profile's cookie jar by name."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
@@ -52,6 +53,9 @@ from harness.target.model import Request
 from harness.target.templates import MissingValue
 
 LOGGED_OUT_REASON = "logout"
+# Injected bug `refresh_of_refresh`: how often a refused refresh is refreshed again (a real
+# client with this bug loops until the user gives up).
+REFRESH_OF_REFRESH_TRIES = 3
 
 
 class TabHost(Protocol):
@@ -249,6 +253,8 @@ class Tab:
             if verdict == "sign_out":
                 self._end_session(reason)
                 raise SignedOut(reason, self.host.state.policy.message_for(reason))
+            if self.policy.has("drop_early_401") and self._refresh_in_flight():
+                return response  # injected bug: the refusal is not retried after that refresh
             fresh = await self._refresh("reactive", started_with=token)
             if fresh is None:
                 self._require_signed_in()
@@ -339,6 +345,9 @@ class Tab:
     def _refresh_lock(self) -> asyncio.Lock:
         return self.host.refresh_lock if self.host.state.policy.shared_lock else self._lock
 
+    def _refresh_in_flight(self) -> bool:
+        return self._inflight is not None or self._refresh_lock().locked()
+
     async def _refresh_locked(
         self, reason: str, started_with: AccessToken | None
     ) -> AccessToken | None:
@@ -350,6 +359,8 @@ class Tab:
             # may have refreshed it since `started_with` failed.
             shared = host.state.token if host.state.policy.shared_lock else self.token
             found = adoptable(shared, started_with, host.local_now(), host.state.policy)
+            if host.state.policy.has("no_lock_recheck"):
+                found = None
             if found is not None:  # step 3: another tab refreshed while this one waited
                 self.adopt(found)
                 return found
@@ -365,7 +376,16 @@ class Tab:
             self._end_session("refresh_missing")
             return None
         response, error = await refresh_with_retries(self, outgoing)
+        if self.policy.has("refresh_of_refresh"):
+            for _ in range(REFRESH_OF_REFRESH_TRIES):
+                if response is None or response.status_code not in (401, 403):
+                    break
+                response, error = await refresh_with_retries(self, outgoing)
         if not self.signed_in:  # another tab signed the profile out during the backoff
+            return None
+        if response is None and self.policy.has("network_error_signs_out"):
+            self._emit(RefreshFailed, error=error, fatal=True)
+            self._end_session(error)
             return None
         if response is None:
             self._emit(RefreshFailed, error=error, fatal=False)
@@ -393,6 +413,8 @@ class Tab:
     def _take_grant(self, grant: contract.Grant) -> AccessToken:
         """Keep the refresh token the app handed over and note a rotation."""
         state, spec = self.host.state, self.host.target.profile
+        if state.policy.has("ignore_clock_skew"):
+            grant = dataclasses.replace(grant, server_time=None)
         if grant.refresh_token is not None:
             state.refresh_token = grant.refresh_token
         cookie = spec.refresh_cookie()

@@ -26,6 +26,19 @@ THRESHOLD_SHARE = 0.2
 # ...but never earlier than this many seconds before expiry.
 THRESHOLD_CAP_S = 300.0
 CLIENT_REGRESSIONS = frozenset({"no_proactive_refresh", "per_tab_lock"})
+# Client bugs of the reference app's catalogue the simulated client can have too (served in
+# its config): each is one check in the algorithm (docs/regressions.md).
+CLIENT_BUGS = frozenset(
+    {
+        "ignore_clock_skew",
+        "no_lock_recheck",
+        "drop_early_401",
+        "refresh_of_refresh",
+        "no_expiry_warning",
+        "no_heartbeat",
+        "network_error_signs_out",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -40,12 +53,15 @@ class ClientOptions:
     retry_delays: tuple[float, ...] | None = None
     skew_seconds: float = 0.0  # this client's clock minus the virtual (server) clock
     timer_interval_seconds: float | None = None
+    bugs: frozenset[str] = frozenset()  # names from CLIENT_BUGS
 
     def __post_init__(self) -> None:
         if self.timer_interval_seconds is not None and self.timer_interval_seconds <= 0:
             raise ValueError("timer_interval_seconds must be positive")
         if any(delay < 0 for delay in self.retry_delays or ()):
             raise ValueError("retry_delays must not be negative")
+        if not self.bugs <= CLIENT_BUGS:
+            raise ValueError(f"unknown client bug(s): {', '.join(sorted(self.bugs - CLIENT_BUGS))}")
 
     @property
     def regressions(self) -> tuple[str, ...]:
@@ -54,7 +70,7 @@ class ClientOptions:
             names.append("no_proactive_refresh")
         if not self.shared_lock:
             names.append("per_tab_lock")
-        return tuple(names)
+        return (*names, *sorted(self.bugs))
 
     def with_regressions(self, names: Iterable[str]) -> ClientOptions:
         """These options plus the client-side regressions among `names` (others are ignored)."""
@@ -63,6 +79,7 @@ class ClientOptions:
             self,
             proactive_refresh=self.proactive_refresh and "no_proactive_refresh" not in wanted,
             shared_lock=self.shared_lock and "per_tab_lock" not in wanted,
+            bugs=self.bugs | (wanted & CLIENT_BUGS),
         )
 
 
@@ -83,6 +100,11 @@ class ClientPolicy:
     banner_connection: str = BANNER_CONNECTION
     proactive_refresh: bool = True
     shared_lock: bool = True
+    bugs: frozenset[str] = frozenset()  # injected client bugs (ClientOptions.bugs)
+
+    def has(self, bug: str) -> bool:
+        """Whether this client runs with the injected bug `bug` (a CLIENT_BUGS name)."""
+        return bug in self.bugs
 
     def message_for(self, reason: str) -> str:
         """What the login page says after a redirect caused by `reason`."""
@@ -107,6 +129,7 @@ class ClientPolicy:
             if options.retry_delays is None
             else options.retry_delays,
             tick_seconds=options.timer_interval_seconds or self.tick_seconds,
+            bugs=options.bugs,
         )
 
     def with_served(self, served: Mapping[str, Any]) -> ClientPolicy:

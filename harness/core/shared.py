@@ -36,6 +36,7 @@ class ProfileState:
         self.token: AccessToken | None = None  # the last token broadcast to every tab
         self.refresh_token: str | None = None  # held by the client when not in a cookie
         self.session_open = False
+        self.login_token: AccessToken | None = None  # names the last session (kept after it)
         self.last_activity: datetime | None = None  # virtual time of the last action or call
         self.last_api_call: datetime | None = None  # the server saw activity then
         self.heartbeat_inflight = False
@@ -43,7 +44,7 @@ class ProfileState:
 
     def session_started(self, token: AccessToken, now: datetime) -> None:
         self.session_open = True
-        self.token = token
+        self.token = self.login_token = token
         self.touch(now, api=True)  # the login itself was an API call
 
     def new_refresh_token(self, value: str | None) -> bool:
@@ -82,6 +83,8 @@ class ProfileState:
         """The user acted after the last API call, which is older than the heartbeat period."""
         idle = self.idle_timeout
         if idle is None or self.heartbeat_inflight or self.last_activity is None:
+            return False
+        if self.policy.has("no_heartbeat"):
             return False
         if self.last_api_call is None:
             return True

@@ -45,7 +45,8 @@ class TabTimers:
         timers: list[tuple[datetime, TimerName]] = []
         if state.policy.proactive_refresh and self._next_tick is not None:
             timers.append((self._next_tick, "tick"))
-        lead = timedelta(seconds=state.policy.warning_lead_seconds)
+        warns = not state.policy.has("no_expiry_warning")  # an injected client bug
+        lead = timedelta(seconds=state.policy.warning_lead_seconds if warns else 0)
         idle_end = self._idle_end()
         if idle_end is not None:
             if lead and self._idle_warned_for != state.last_activity:

@@ -249,6 +249,8 @@ class Server(_Strict):
 
 
 class Capabilities(_Strict):
+    # A read-only view of each session as the server sees it (docs/target-profiles.md).
+    session_view: str | None = Field(None, pattern=r"^/")
     config: str | None = Field(None, pattern=r"^/")  # the reference app's session-config protocol
     sessions: str | None = Field(None, pattern=r"^/")  # bulk sessions for load (docs/load.md)
 

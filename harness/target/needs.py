@@ -21,6 +21,7 @@ NEEDS: dict[str, Callable[[TargetProfile], str | None]] = {
     "two_users": lambda p: None if len(p.users) >= 2 else "two users",
     "server_time": lambda p: None if p.tokens.server_time else "tokens.server_time",
     "refresh_cookie": lambda p: None if p.refresh_cookie() else "a refresh token in a cookie",
+    "session_view": lambda p: None if p.capabilities.session_view else "a session view",
 }
 
 

@@ -105,7 +105,9 @@ async def logout(request: Request, response: Response, svc: ServicesDep) -> dict
     "/logout-all", dependencies=[Depends(require_csrf)], responses=error_responses(401, 403, 413)
 )
 async def logout_all(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
-    return {"ok": True, "revoked": await svc.call(svc.sessions.logout_all, auth.session.user)}
+    current = auth.session
+    revoked = await svc.call(svc.sessions.logout_all, current.user, current=current.sid)
+    return {"ok": True, "revoked": revoked}
 
 
 @router.get("/session", responses=error_responses(401))

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
+from reference_app import regressions
 from reference_app.errors import ApiError
 from reference_app.services import Services
 from reference_app.sessions import AuthContext
@@ -34,10 +35,13 @@ def _origin_key(url: str) -> tuple[str, str, int | None] | None:
 
 async def require_csrf(request: Request) -> None:
     """Cookie endpoints need `X-Requested-With`, and a present `Origin` must be our own."""
-    if not request.headers.get("x-requested-with", "").strip():
+    bugs = services_of(request).settings.regressions
+    header_required = regressions.CSRF_HEADER_OPTIONAL not in bugs
+    if header_required and not request.headers.get("x-requested-with", "").strip():
         raise ApiError(403, "csrf_failed", "the X-Requested-With header is required")
     origin = request.headers.get("origin")
-    if origin is None:
+    origin_checked = regressions.CSRF_ORIGIN_IGNORED not in bugs
+    if origin is None or not origin_checked:
         return
     own = _origin_key(str(request.base_url))
     if own is None or _origin_key(origin) != own:

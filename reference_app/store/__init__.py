@@ -9,6 +9,7 @@ from reference_app.store.database import (
     open_database,
 )
 from reference_app.store.documents import DocumentCodec, aware_utc
+from reference_app.store.round_trips import RoundTrips
 from reference_app.store.sessions import (
     MemorySessionStore,
     MongoSessionStore,
@@ -21,6 +22,7 @@ __all__ = [
     "DocumentCodec",
     "MemorySessionStore",
     "MongoSessionStore",
+    "RoundTrips",
     "Session",
     "SessionStore",
     "aware_utc",

@@ -12,6 +12,7 @@ from harness import (
     ClientOptions,
     ProfileFactory,
     Promise,
+    ServerView,
     SignedOut,
     Tab,
     VirtualClock,
@@ -60,7 +61,11 @@ async def active_user_with_three_tabs(
 @pytest.mark.ac("AC1", "AC3")
 @pytest.mark.scenario("User active, access token expires")
 async def test_user_working_in_three_tabs_through_four_token_lifetimes_is_never_redirected(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
 ) -> None:
     tabs = await active_user_with_three_tabs(profile, clock, promise)
     checks.no_redirect_to_login(recorder)
@@ -68,8 +73,15 @@ async def test_user_working_in_three_tabs_through_four_token_lifetimes_is_never_
     checks.no_interruption(recorder)
     assert all(tab.signed_in for tab in tabs)
     assert recorder.count(RefreshSucceeded) >= TOKENS  # the access token really expired
+    # The server's side: one rotation per refresh, every call seen, the session still open.
+    record = await server_view.session(tabs[0].profile)
+    checks.rotated_once_per_generation(record, recorder)
+    checks.server_saw_activity(record, recorder)
+    checks.server_kept_session(record)
+    checks.server_deadlines_as_promised(record, promise.policy)
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC1")
 @pytest.mark.refapp(rotation_grace_seconds=0)
 async def test_per_tab_refresh_lock_without_grace_is_caught_redirecting_the_user(

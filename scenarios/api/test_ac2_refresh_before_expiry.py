@@ -12,6 +12,7 @@ from harness import (
     Profile,
     ProfileFactory,
     Promise,
+    ServerView,
     VirtualClock,
     checks,
 )
@@ -35,11 +36,19 @@ async def act_every_minute_through_two_lifetimes(
 
 @pytest.mark.ac("AC2")
 async def test_active_user_gets_a_new_token_before_the_old_one_expires(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
 ) -> None:
     user = await act_every_minute_through_two_lifetimes(profile, clock, promise)
     checks.refreshed_before_expiry(recorder)
     checks.no_unauthorized(recorder)
+    record = await server_view.session(user)
+    checks.rotated_once_per_generation(record, recorder)
+    checks.server_saw_activity(record, recorder)
+    checks.server_deadlines_as_promised(record, promise.policy)
     [login] = recorder.of_kind(LoggedIn)
     first = recorder.of_kind(RefreshStarted)[0]
     ttl = promise.access_ttl
@@ -50,6 +59,7 @@ async def test_active_user_gets_a_new_token_before_the_old_one_expires(
     assert first.reason in ("proactive", "timer")
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC2")
 async def test_client_without_proactive_refresh_is_caught_refreshing_after_expiry(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise

@@ -63,6 +63,7 @@ async def test_user_returning_after_the_access_token_expired_is_refreshed_silent
     checks.no_unauthorized(recorder)
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC3")
 @pytest.mark.refapp(regressions={"naive_datetimes"})
 async def test_naive_datetime_crash_on_the_server_is_caught_interrupting_the_user(

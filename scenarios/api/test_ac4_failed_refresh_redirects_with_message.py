@@ -61,6 +61,7 @@ async def test_expired_refresh_token_redirects_with_the_expiry_message(
     assert redirect.message == "Your session has expired. Please sign in again."
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC4")
 @pytest.mark.refapp(idle_timeout_seconds=0, regressions={"naive_datetimes"})
 async def test_naive_datetime_crash_on_expired_refresh_token_is_caught_as_no_redirect(

@@ -12,6 +12,7 @@ from harness import (
     NotApplicable,
     ProfileFactory,
     Promise,
+    ServerView,
     SignedOut,
     Tab,
     VirtualClock,
@@ -46,17 +47,25 @@ async def message_just_inside_the_idle_timeout(
 
 @pytest.mark.ac("AC5")
 async def test_messages_inside_the_idle_timeout_keep_the_session_for_five_timeouts(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
 ) -> None:
     tab = await message_just_inside_the_idle_timeout(profile, clock, promise)
     checks.no_redirect_to_login(recorder)
     assert tab.signed_in
+    record = await server_view.session(tab.profile)
+    checks.server_saw_activity(record, recorder)
+    checks.server_deadlines_as_promised(record, promise.policy)
     # The server's deadline follows the calls: a minute short of it, the session still works.
     await clock.advance(idle_of(promise) - timedelta(minutes=1), mode="fast_forward")
     assert (await tab.probe()).status_code < 400
     checks.no_redirect_to_login(recorder)
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC5")
 async def test_activity_that_never_reaches_the_server_is_caught_as_a_redirect(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
@@ -85,13 +94,22 @@ async def click_through_three_idle_timeouts(
 @pytest.mark.ac("AC5")
 @pytest.mark.needs("probe")
 async def test_clicks_without_api_calls_keep_the_session_for_three_idle_timeouts(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
 ) -> None:
     tab = await click_through_three_idle_timeouts(profile, clock, promise)
     checks.no_redirect_to_login(recorder)
     assert tab.signed_in
+    # The heartbeats reached the server: it saw each one and kept the session.
+    record = await server_view.session(tab.profile)
+    checks.server_saw_activity(record, recorder)
+    checks.server_kept_session(record)
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC5")
 @pytest.mark.refapp(regressions={"no_proactive_refresh"})
 async def test_clicks_with_no_heartbeat_are_caught_as_an_idle_sign_out(

@@ -12,6 +12,7 @@ from harness import (
     Profile,
     ProfileFactory,
     Promise,
+    ServerView,
     VirtualClock,
     checks,
 )
@@ -55,6 +56,7 @@ async def test_idle_timeout_signs_out_exactly_the_configured_time_after_the_last
     clock: VirtualClock,
     recorder: Recorder,
     promise: Promise,
+    server_view: ServerView,
     configured: int | None,
 ) -> None:
     idle = idle_of(promise)
@@ -65,8 +67,13 @@ async def test_idle_timeout_signs_out_exactly_the_configured_time_after_the_last
     last_call = max(e.at for e in recorder.of_kind(RequestSent) if e.purpose == "action")
     assert redirect.at - last_call == idle
     assert redirect.message == user.policy.message_for("session_idle")
+    # The server's idle deadline is the one the client signed out at.
+    record = await server_view.session(user)
+    checks.server_saw_activity(record, recorder)
+    checks.server_deadlines_as_promised(record, promise.policy)
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC6")
 async def test_server_deadline_ahead_of_the_user_is_caught_as_an_early_idle_sign_out(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
@@ -75,3 +82,23 @@ async def test_server_deadline_ahead_of_the_user_is_caught_as_an_early_idle_sign
     await work_then_walk_away(profile, clock, idle, calls_dropped=True)
     with pytest.raises(CheckFailed, match=f"less than {idle.total_seconds():g} s"):
         checks.signed_out_only_after_idle(recorder, idle.total_seconds())
+
+
+@pytest.mark.ac("AC5", "AC6")
+async def test_burst_of_messages_seconds_apart_counts_idle_time_from_the_last_one(
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
+) -> None:
+    """Five messages ten seconds apart, then nothing: ten seconds before the idle deadline
+    of the last one the session still works, on the server too."""
+    idle = idle_of(promise)
+    user = await profile()
+    tab = await user.login()
+    await chat_every(tab, clock, 10, 5)
+    checks.server_saw_activity(await server_view.session(user), recorder)
+    await clock.advance(idle - timedelta(seconds=10), mode="fast_forward")
+    assert (await tab.probe()).status_code < 400
+    checks.no_redirect_to_login(recorder)

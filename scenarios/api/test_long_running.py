@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from harness import NotApplicable, ProfileFactory, Promise, VirtualClock, checks
+from harness import NotApplicable, ProfileFactory, Promise, ServerView, VirtualClock, checks
 from harness.events import Recorder, RefreshSucceeded, Rotation
 
 WEEK = timedelta(days=7)
@@ -26,7 +26,11 @@ def week_is_possible(promise: Promise) -> None:
 @pytest.mark.scenario("A week of continuous activity")
 @pytest.mark.needs("probe")
 async def test_request_every_minute_for_seven_days_never_redirects(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
 ) -> None:
     week_is_possible(promise)
     user = await profile()
@@ -45,3 +49,8 @@ async def test_request_every_minute_for_seven_days_never_redirects(
     assert recorder.count(RefreshSucceeded) >= WEEK / period - 1  # past the refresh TTL too
     if promise.policy.rotation:
         assert recorder.count(Rotation) == recorder.count(RefreshSucceeded)
+    record = await server_view.session(user)
+    checks.rotated_once_per_generation(record, recorder)
+    checks.server_saw_activity(record, recorder)
+    checks.server_kept_session(record)
+    checks.server_deadlines_as_promised(record, promise.policy)

@@ -13,6 +13,7 @@ from harness import (
     ClientOptions,
     ProfileFactory,
     Promise,
+    ServerView,
     SignedOut,
     VirtualClock,
     checks,
@@ -50,7 +51,11 @@ def outcome_of(result: httpx.Response | BaseException) -> int | str:
 @pytest.mark.scenario("Multiple tabs open")
 @pytest.mark.ac("AC1", "AC3")
 async def test_three_tabs_used_through_two_token_lifetimes_share_each_refresh(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
 ) -> None:
     user = await profile()
     tabs = [await user.login(), user.open_tab(), user.open_tab()]
@@ -67,6 +72,9 @@ async def test_three_tabs_used_through_two_token_lifetimes_share_each_refresh(
         assert recorder.count(Rotation) == refreshes
     checks.no_redirect_to_login(recorder)
     checks.no_unauthorized(recorder)
+    record = await server_view.session(user)
+    checks.rotated_once_per_generation(record, recorder)
+    checks.server_kept_session(record)
 
 
 @pytest.mark.scenario("Ten tabs hit expiry in the same instant")
@@ -80,6 +88,7 @@ async def test_ten_tabs_hitting_expiry_together_send_exactly_one_refresh(
     checks.no_redirect_to_login(recorder)
 
 
+@pytest.mark.negative
 @pytest.mark.scenario("Ten tabs hit expiry in the same instant")
 @pytest.mark.ac("AC1")
 @pytest.mark.refapp(rotation_grace_seconds=0)
@@ -98,11 +107,12 @@ async def test_per_tab_refresh_lock_without_grace_is_caught_racing_and_signing_o
 @pytest.mark.scenario("Logout in one tab logs out every tab")
 @pytest.mark.needs("logout")
 async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
-    profile: ProfileFactory, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, recorder: Recorder, promise: Promise, server_view: ServerView
 ) -> None:
     user = await profile()
     tabs = [await user.login(), user.open_tab(), user.open_tab()]
     refresh_token, cookies = user.current_refresh_token(), user.cookies()
+    access_token = user.token.value
     await tabs[1].logout()
     assert [tab.signed_in for tab in tabs] == [False, False, False]
     assert recorder.count(LoggedOut) == 3
@@ -115,3 +125,29 @@ async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
         f"after logout the server still refreshed the session ({replay.status_code}): "
         "logout only cleared the browser"
     )
+    record = await server_view.session(user)
+    checks.server_revoked(record, "logout")
+    checks.server_logged(record, "login", "logout")
+    if user.target.profile.probe is not None:
+        # The back button cannot resume it either: the last access token is refused (ASVS 7.4.1).
+        again = await user.present_access_token(access_token)
+        assert 400 <= again.status_code < 500, (
+            f"after logout the access token still works ({again.status_code})"
+        )
+
+
+@pytest.mark.scenario("Sign out everywhere")
+@pytest.mark.needs("logout_all")
+async def test_sign_out_everywhere_ends_the_users_session_in_another_browser(
+    profile: ProfileFactory, recorder: Recorder, promise: Promise, server_view: ServerView
+) -> None:
+    laptop, phone = await profile(name="laptop"), await profile(name="phone")
+    laptop_tab, phone_tab = await laptop.login(), await phone.login()
+    assert (await laptop_tab.logout_all()).status_code < 400
+    with pytest.raises(SignedOut):
+        await phone_tab.probe()
+    checks.redirected_to_login(recorder, reason=promise.reason("session_revoked"), profile="phone")
+    for browser in (laptop, phone):
+        record = await server_view.session(browser)
+        checks.server_revoked(record, "logout_all")
+        checks.server_logged(record, "login", "logout_all")

@@ -12,10 +12,12 @@ from harness import (
     Profile,
     ProfileFactory,
     Promise,
+    ServerView,
     SignedOut,
     VirtualClock,
     checks,
 )
+from harness.behaviour import retryable_grace
 from harness.events import BannerShown, LoggedIn, Recorder, RefreshRetry, RefreshStarted
 
 
@@ -51,28 +53,26 @@ async def test_offline_during_refresh_retries_shows_a_banner_and_keeps_the_sessi
     checks.no_fatal_refresh_failure(recorder)
 
 
-def rotating_with_grace(user: Profile, promise: Promise) -> timedelta:
-    grace = promise.require("grace_seconds")
-    if not promise.policy.rotation:
-        raise NotApplicable("needs rotating refresh tokens ([policy] rotation = true)")
-    if grace.total_seconds() <= user.policy.retry_delays[0]:
-        raise NotApplicable("needs a grace window longer than the client's first retry delay")
-    return grace
-
-
 @pytest.mark.ac("AC1")
 @pytest.mark.scenario("Refresh response lost after the server rotated")
 async def test_lost_refresh_response_retried_inside_the_grace_window_keeps_the_session(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
 ) -> None:
     user = await profile()
-    rotating_with_grace(user, promise)
+    retryable_grace(user, promise)
     tab = await user.login()
     user.network.lose_next_response(user.target.profile.path_of("refresh"))
     await clock.advance(refresh_due(user, promise) + timedelta(minutes=1))
     assert recorder.count(RefreshStarted) == 1  # its retry got the token the server rotated to
     assert await tab.chat("2+2")
     checks.no_redirect_to_login(recorder)
+    record = await server_view.session(user)
+    checks.rotated_once_per_generation(record, recorder)
+    checks.server_logged(record, "login", "rotation", "refresh")  # the grace re-issue
 
 
 @pytest.mark.ac("AC4")
@@ -83,7 +83,7 @@ async def test_lost_refresh_response_retried_after_the_grace_window_is_reuse(
     if not promise.policy.reuse_detection:
         raise NotApplicable("needs reuse detection ([policy] reuse_detection = true)")
     probe = await profile(name="probe")
-    grace = rotating_with_grace(probe, promise)
+    grace = retryable_grace(probe, promise)
     # A client that waits longer than the grace window presents the parent after it closed.
     user = await profile(options=ClientOptions(retry_delays=(grace.total_seconds() + 5,)))
     tab = await user.login()

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import pytest
 
-from harness import NotApplicable, ProfileFactory, Promise, SignedOut, VirtualClock, checks
+from harness import (
+    NotApplicable,
+    ProfileFactory,
+    Promise,
+    ServerView,
+    SignedOut,
+    VirtualClock,
+    checks,
+)
 from harness.events import Recorder
 
 
 @pytest.mark.ac("AC4")
 @pytest.mark.scenario("Reuse of an old refresh token revokes the family")
+@pytest.mark.parametrize(
+    "rotations_since", [pytest.param(1, id="one-rotation-old"), pytest.param(3, id="three-old")]
+)
 async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_next(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
+    rotations_since: int,
 ) -> None:
     if not (promise.policy.rotation and promise.policy.reuse_detection):
         raise NotApplicable("needs rotation with reuse detection in the profile's [policy]")
@@ -19,12 +35,17 @@ async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_ne
     tab = await user.login()
     stolen = user.current_refresh_token()
     assert stolen is not None
-    await clock.advance(promise.access_ttl)  # the user's tab rotates; the stolen one is old
+    for _ in range(rotations_since):  # the user works on; each lifetime rotates the token
+        await clock.advance(promise.access_ttl)
+        assert await tab.chat("1+1")
     assert user.current_refresh_token() != stolen
     thief = await profile(name="thief")
     response = await thief.present_refresh_token(stolen)
     assert 400 <= response.status_code < 500
     checks.no_redirect_to_login(recorder, profile=user.name)  # not yet: the user sent nothing
+    record = await server_view.session(user)
+    checks.server_revoked(record, "refresh_reused")
+    checks.server_logged(record, "login", "rotation", "reuse_detected")
     with pytest.raises(SignedOut):
         await tab.chat("2+2")
     reason = promise.reason("session_revoked")

@@ -44,6 +44,7 @@ async def test_login_refresh_and_retried_refresh_give_the_promised_access_ttl(
     checks.access_ttl_everywhere(recorder, promise.access_ttl.total_seconds())
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC2")
 @pytest.mark.refapp(regressions={"legacy_access_ttl"})
 async def test_second_login_path_with_a_seven_day_ttl_is_caught(
@@ -106,3 +107,20 @@ async def test_active_user_reaching_the_absolute_lifetime_is_warned_then_redirec
     [login] = recorder.of_kind(LoggedIn)
     assert timedelta(hours=2) <= redirect.at - login.at <= timedelta(hours=2, minutes=1)
     assert recorder.count(RedirectToLogin) == 1
+
+
+@pytest.mark.ac("AC2")
+@pytest.mark.needs("probe")
+async def test_access_token_works_until_the_second_it_expires_and_not_from_then_on(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+) -> None:
+    """The expiry the app announces is the one it enforces, to the second (RFC 7519 `exp`)."""
+    user = await profile()
+    await user.login()
+    token = user.token
+    assert token is not None and token.access_expires_at is not None
+    await clock.move_to(token.access_expires_at - timedelta(seconds=1), mode="fast_forward")
+    assert (await user.present_access_token(token.value)).status_code < 400
+    await clock.move_to(token.access_expires_at, mode="fast_forward")
+    expired = await user.present_access_token(token.value)
+    assert expired.status_code in promise.profile.access.rejected_status

@@ -49,6 +49,7 @@ async def test_page_timer_refreshes_the_token_five_minutes_before_it_expires(
     checks.no_interruption(recorder)
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC2")
 @pytest.mark.refapp(regressions={"no_proactive_refresh"})
 async def test_frontend_without_proactive_refresh_is_caught_meeting_a_401(

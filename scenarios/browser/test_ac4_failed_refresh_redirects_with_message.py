@@ -33,6 +33,7 @@ async def test_expired_refresh_token_redirects_with_a_message_and_restores_the_d
     await tab.wait_for_login_page()
     redirect = checks.redirected_to_login(recorder, reason="refresh_expired")
     assert redirect.message == EXPIRED_MESSAGE
+    assert alice.refresh_request_count == 1  # a refused refresh is final, never refreshed again
     assert await tab.login_message() == EXPIRED_MESSAGE
     await tab.login(ALICE.identifier, ALICE.secret())
     assert tab.path == "/"

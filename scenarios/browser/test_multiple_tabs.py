@@ -66,6 +66,7 @@ async def test_ten_tabs_in_two_profiles_refresh_once_per_profile_and_keep_workin
     checks.no_unauthorized(recorder)
 
 
+@pytest.mark.negative
 @pytest.mark.ac("AC1")
 @pytest.mark.scenario("Multiple tabs open")
 @pytest.mark.refapp(regressions={"per_tab_lock"}, rotation_grace_seconds=0)

@@ -13,6 +13,8 @@ import { recordActivity } from "./idle.js";
 const HEADERS = { "X-Requested-With": "session-harness" };
 const REFRESH_PATH = "/api/auth/refresh";
 const TOKEN_WAIT_MS = 500;
+// Regression `refresh_of_refresh`: how often a refused refresh is refreshed again.
+const REFRESH_OF_REFRESH_TRIES = 3;
 
 /** The session ended; the page is on its way to /login. */
 export class AuthEnded extends Error {}
@@ -98,8 +100,13 @@ async function requestRefresh(reason) {
   emit("refresh_started", { reason });
   const delays = client().retry_delays_seconds;
   let error = "";
+  let refused = 0;
   for (let attempt = 0; ; attempt++) {
     const outcome = await postRefresh();
+    if (outcome.fatal && regression("refresh_of_refresh") && refused++ < REFRESH_OF_REFRESH_TRIES) {
+      attempt = -1; // the refresh's own 401 intercepted and refreshed again
+      continue;
+    }
     if (outcome.body) {
       const snap = store.applyTokenResponse(outcome.body);
       if (shared()) announceToken(snap);
@@ -114,6 +121,7 @@ async function requestRefresh(reason) {
     await sleep(delays[attempt] * 1000);
     stopIfEnding();
   }
+  if (regression("network_error_signs_out")) return failFatal(error);
   emit("refresh_failed", { error, fatal: false });
   const banner = client().banner_connection;
   if (store.auth().banner === null) emit("banner_shown", { message: banner });
@@ -123,7 +131,18 @@ async function requestRefresh(reason) {
 
 async function runRefresh(reason, startedWith) {
   if (!shared()) return requestRefresh(reason);
-  return withProfileLock(async ({ waited }) => (await recheck(startedWith, waited)) ?? requestRefresh(reason));
+  return withProfileLock(async ({ waited }) => (await recheckUnlessBroken(startedWith, waited)) ?? requestRefresh(reason));
+}
+
+async function recheckUnlessBroken(startedWith, waited) {
+  if (regression("no_lock_recheck")) return null;
+  const found = await recheck(startedWith, waited);
+  // Regression `no_cookie_fallback`: a page that got no token from another tab gives up.
+  if (found === null && startedWith === null && regression("no_cookie_fallback")) {
+    endSession(null);
+    throw new AuthEnded("no_token");
+  }
+  return found;
 }
 
 /** Single flight in this tab: callers during a refresh share its promise. */
@@ -190,6 +209,7 @@ export async function apiFetch(path, init = {}) {
   const response = await send(path, init, token);
   if (response.status !== 401) return response;
   if (!client().retryable_errors.includes(await unauthorized(path, response))) return response;
+  if (regression("drop_early_401") && (inflight !== null || (await profileLockHeld()))) return response;
   const retried = await send(path, init, await refreshAfter(token));
   if (retried.status === 401) await unauthorized(path, retried);
   return retried;

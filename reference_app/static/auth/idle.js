@@ -1,7 +1,7 @@
 // Idle monitor (AC5-AC7): activity in any tab of the profile resets the idle timer of all;
 // a warning with a countdown precedes idle sign-out and the absolute session end.
 
-import { client, config } from "./config.js";
+import { client, config, regression } from "./config.js";
 import * as store from "./store.js";
 import { on, post } from "./channel.js";
 import { emit } from "./events.js";
@@ -74,6 +74,7 @@ function hide() {
 
 /** A tab where the user acts but sends nothing still tells the server it is active. */
 function heartbeat(now) {
+  if (regression("no_heartbeat")) return;
   const every = Math.min(client().heartbeat_max_seconds, config().idle_timeout_seconds / 4) * 1000;
   if (pinging || times.ownUser <= lastApi() || now - lastApi() < every) return;
   // The refresh just failed: a ping would only repeat it; the refresh timer retries anyway.
@@ -104,7 +105,8 @@ function check() {
   const kind = idleEnd <= absoluteEnd ? "idle" : "absolute";
   const end = Math.min(idleEnd, absoluteEnd);
   const dismissed = kind === "absolute" && absoluteDismissed;
-  if (end - now <= lead * 1000 && !dismissed) show(kind, (end - now) / 1000);
+  const warns = !dismissed && !regression("no_expiry_warning");
+  if (end - now <= lead * 1000 && warns) show(kind, (end - now) / 1000);
   else hide();
   if (idle > 0) heartbeat(now);
 }

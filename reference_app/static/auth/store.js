@@ -2,6 +2,8 @@
 // The access token lives in memory only; expiries are kept in *local* clock time
 // (server time minus measured skew), so threshold checks survive a skewed client clock.
 
+import { regression } from "./config.js";
+
 const listeners = new Set();
 
 const state = {
@@ -36,9 +38,14 @@ export function snapshot() {
   return { token, accessExpiresAt, expiresAtMs, sessionExpiresAtMs, user };
 }
 
+/** Server time minus this browser's clock (0 under the `ignore_clock_skew` regression). */
+function skewOf(body) {
+  return regression("ignore_clock_skew") ? 0 : Date.parse(body.server_time) - Date.now();
+}
+
 /** Store a token response from login or refresh; returns the new snapshot. */
 export function applyTokenResponse(body) {
-  state.skewMs = Date.parse(body.server_time) - Date.now();
+  state.skewMs = skewOf(body);
   return adopt({
     token: body.access_token,
     accessExpiresAt: body.access_expires_at,
@@ -57,7 +64,7 @@ export function adopt(snap) {
 
 /** Update session deadlines from GET /api/auth/session. */
 export function applySession(body) {
-  state.skewMs = Date.parse(body.server_time) - Date.now();
+  state.skewMs = skewOf(body);
   state.sessionExpiresAtMs = Date.parse(body.session_expires_at) - state.skewMs;
   state.user = body.user;
   changed();

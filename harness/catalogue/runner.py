@@ -1,0 +1,182 @@
+"""Run the catalogue: each entry against the suites that should catch it, several at once.
+
+A server entry runs the API suite, then the browser suite only if the API suite missed it;
+a client entry runs the browser suite, and the API suite too where the harness's own client
+can have the bug. The clean app runs both suites: a test that fails there catches nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness._realtime import wall_seconds
+from harness.catalogue.suites import SuiteCommand, SuiteRun, run_suite
+
+
+class CatalogueError(Exception):
+    """A usage problem (an unknown entry, no scenarios); `str()` is one line for a CLI."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A regression of the catalogue as the runner needs it."""
+
+    name: str
+    layer: str
+    python_client: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: the API and browser suites (None leaves one out), how many at once, and
+    which suites' entry runs end at their first failing test (the clean app's never do)."""
+
+    api: SuiteCommand | None
+    browser: SuiteCommand | None
+    jobs: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    stop_at_first: frozenset[str] = frozenset({"browser"})
+
+
+@dataclass
+class EntryResult:
+    name: str
+    layer: str
+    runs: list[SuiteRun] = field(default_factory=list)
+    caught_by: list[str] = field(default_factory=list)  # test ids, in the order found
+
+    @property
+    def caught(self) -> bool:
+        return bool(self.caught_by)
+
+
+@dataclass
+class CatalogueResult:
+    entries: list[EntryResult]
+    clean: list[SuiteRun]
+    seconds: float
+
+    @property
+    def clean_green(self) -> bool:
+        return all(run.green for run in self.clean)
+
+    @property
+    def missed(self) -> list[EntryResult]:
+        return [entry for entry in self.entries if not entry.caught]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.clean_green and not self.missed else 1
+
+
+def catalogue_entries(only: Sequence[str] | None = None) -> list[Entry]:
+    """The reference app's regressions (all, or those named in `only`, in catalogue order)."""
+    from reference_app.regressions import CATALOGUE
+
+    entries = [Entry(r.name, r.layer, r.python_client) for r in CATALOGUE]
+    if not only:
+        return entries
+    unknown = sorted(set(only) - {entry.name for entry in entries})
+    if unknown:
+        raise CatalogueError(
+            f"unknown catalogue entry {', '.join(unknown)} (see docs/regressions.md)"
+        )
+    return [entry for entry in entries if entry.name in only]
+
+
+Progress = Callable[[SuiteRun], None]
+
+
+class _Scheduler:
+    """A pool of `jobs` pytest processes; a finished API run may queue its browser run."""
+
+    def __init__(self, plan: Plan, progress: Progress | None) -> None:
+        self.plan = plan
+        self.progress = progress
+        self._pool = ThreadPoolExecutor(max_workers=plan.jobs, thread_name_prefix="catalogue")
+        self._pending: list[Future[None]] = []
+        self._lock = threading.Lock()
+
+    def submit(self, command: SuiteCommand, regression: str | None, into: list[SuiteRun],
+               then: Callable[[], None] | None = None) -> None:  # fmt: skip
+        def job() -> None:
+            early = regression is not None and command.suite in self.plan.stop_at_first
+            run = run_suite(command, regression, stop_at_first=early)
+            with self._lock:
+                into.append(run)
+            if self.progress is not None:
+                self.progress(run)
+            if then is not None:
+                then()
+
+        with self._lock:
+            self._pending.append(self._pool.submit(job))
+
+    def wait(self) -> None:
+        while True:
+            with self._lock:
+                pending = [f for f in self._pending if not f.done()]
+                if not pending:
+                    done = list(self._pending)
+                    break
+            pending[0].result()
+        for future in done:
+            future.result()  # re-raise what a job raised
+        self._pool.shutdown()
+
+
+def run_catalogue(
+    plan: Plan, only: Sequence[str] | None = None, *, progress: Progress | None = None
+) -> CatalogueResult:
+    """Run every entry (or those in `only`) and the clean app; see the module docstring."""
+    entries = catalogue_entries(only)
+    started = wall_seconds()
+    scheduler = _Scheduler(plan, progress)
+    clean: list[SuiteRun] = []
+    results = [EntryResult(entry.name, entry.layer) for entry in entries]
+    # Browser runs are the long ones: queued first, they do not end up alone at the end.
+    for command in (plan.browser, plan.api):
+        if command is not None:
+            scheduler.submit(command, None, clean)
+    for entry, result in zip(entries, results, strict=True):
+        _schedule(scheduler, entry, result)
+    scheduler.wait()
+    failing_clean = {test for run in clean for test in run.failed}
+    for result in results:
+        result.caught_by = [
+            test for run in result.runs for test in run.failed if test not in failing_clean
+        ]
+    return CatalogueResult(results, clean, wall_seconds() - started)
+
+
+def _schedule(scheduler: _Scheduler, entry: Entry, result: EntryResult) -> None:
+    api, browser = scheduler.plan.api, scheduler.plan.browser
+    if entry.layer == "client":
+        if browser is not None:
+            scheduler.submit(browser, entry.name, result.runs)
+        if api is not None and entry.python_client:
+            scheduler.submit(api, entry.name, result.runs)
+        return
+    if api is None:
+        if browser is not None:
+            scheduler.submit(browser, entry.name, result.runs)
+        return
+
+    def browser_if_missed() -> None:
+        if browser is not None and not any(run.failed for run in result.runs):
+            scheduler.submit(browser, entry.name, result.runs)
+
+    scheduler.submit(api, entry.name, result.runs, then=browser_if_missed)
+
+
+def suite_command(root: Path, suite: str, paths: Sequence[str] = (), *extra: str) -> SuiteCommand:
+    """The `suite` ("api", "browser") of the scenarios under `root`, or only `paths` of it."""
+    directory = root / "scenarios" / suite
+    if not directory.is_dir():
+        raise CatalogueError(f"no {suite} scenarios at {directory}")
+    chosen = tuple(paths) or (f"scenarios/{suite}",)
+    return SuiteCommand(suite, chosen, root, tuple(extra))

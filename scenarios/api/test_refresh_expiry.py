@@ -1,0 +1,121 @@
+"""How a session's refresh token ends: it slides with use (or is fixed, as promised), and the
+refresh endpoint itself enforces the absolute lifetime and the idle timeout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from harness import (
+    NotApplicable,
+    Profile,
+    ProfileFactory,
+    Promise,
+    ServerView,
+    SignedOut,
+    VirtualClock,
+    checks,
+)
+from harness.events import LoggedIn, Recorder
+
+
+def activity_step(promise: Promise) -> timedelta:
+    """An action often enough that neither the access token nor the idle timeout runs out."""
+    step = promise.access_ttl / 2
+    idle = promise.idle_timeout
+    return min(step, idle / 2) if idle else step
+
+
+async def active_for(user: Profile, clock: VirtualClock, span: timedelta, step: timedelta) -> None:
+    """A message every `step` for `span` (timers fire once between messages); stops when the
+    user is sent to the login page."""
+    tab = await user.login()
+    for _ in range(round(span / step)):
+        await clock.advance(step, mode="fast_forward")
+        try:
+            await tab.chat("1+1")
+        except SignedOut:
+            return
+
+
+async def refused(user: Profile, token: str | None, why: str) -> None:
+    """The refresh endpoint refuses `token`, whoever presents it: the client or a thief."""
+    assert token is not None
+    response = await user.present_refresh_token(token)
+    assert 400 <= response.status_code < 500, (
+        f"the refresh endpoint renewed a session {why} ({response.status_code})"
+    )
+
+
+@pytest.mark.ac("AC1", "AC5")
+@pytest.mark.scenario("Active past the refresh token's lifetime")
+async def test_user_active_past_the_refresh_ttl_is_kept_or_let_go_as_the_expiry_promises(
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
+) -> None:
+    expiry, ttl = promise.policy.refresh_expiry, promise.refresh_ttl
+    if expiry is None:
+        raise NotApplicable("needs [policy] refresh_expiry (sliding or fixed)")
+    span = ttl + ttl / 4
+    if promise.absolute is not None and promise.absolute <= span:
+        raise NotApplicable("needs an absolute lifetime longer than the refresh TTL")
+    user = await profile()
+    await active_for(user, clock, span, activity_step(promise))
+    record = await server_view.session(user)
+    checks.server_deadlines_as_promised(record, promise.policy)
+    if expiry == "sliding":
+        checks.no_redirect_to_login(recorder)
+        checks.server_kept_session(record)
+        return
+    redirect = checks.redirected_to_login(recorder, reason=promise.reason("refresh_expired"))
+    [login] = recorder.of_kind(LoggedIn)
+    assert ttl <= redirect.at - login.at <= ttl + activity_step(promise)
+
+
+@pytest.mark.ac("AC4")
+@pytest.mark.scenario("Absolute lifetime reached while active")
+@pytest.mark.refapp(session_max_seconds=7200)
+async def test_refresh_token_rotated_just_before_the_absolute_end_is_refused_at_it(
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
+) -> None:
+    absolute = promise.absolute
+    if absolute is None:
+        raise NotApplicable("needs an absolute session lifetime ([policy] absolute_seconds)")
+    user = await profile()
+    await active_for(user, clock, absolute - timedelta(minutes=5), timedelta(minutes=5))
+    latest = user.current_refresh_token()
+    [login] = recorder.of_kind(LoggedIn)
+    await clock.move_to(login.at + absolute, mode="fast_forward")  # the very end
+    await refused(user, latest, "at its absolute end")
+    record = await server_view.session(user)
+    checks.server_revoked(record, "session_expired")
+    checks.server_logged(record, "login", "session_expired")
+
+
+@pytest.mark.ac("AC6")
+async def test_refresh_token_presented_at_the_idle_deadline_is_refused(
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    server_view: ServerView,
+) -> None:
+    idle = promise.idle_timeout
+    if idle is None:
+        raise NotApplicable("needs an idle timeout ([policy] idle_timeout_seconds)")
+    user = await profile()
+    tab = await user.login()
+    assert await tab.chat("1+1")
+    await clock.advance(idle, mode="fast_forward")  # the very deadline
+    await refused(user, user.current_refresh_token(), "at its idle deadline")
+    record = await server_view.session(user)
+    checks.server_revoked(record, "session_idle")
+    checks.server_logged(record, "login", "idle_timeout")

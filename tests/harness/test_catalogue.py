@@ -1,0 +1,83 @@
+"""The bug catalogue on a short subset: real pytest processes, suites narrowed to one file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.catalogue import CatalogueError, Plan, run_catalogue
+from harness.catalogue.report import write_json
+from harness.catalogue.runner import catalogue_entries, suite_command
+from harness.catalogue.summary import summary_lines
+from harness.cli import main
+from reference_app.regressions import CATALOGUE, CLIENT, KNOWN, SERVER
+
+ROOT = Path(__file__).resolve().parents[2]
+LIFETIMES = "scenarios/api/test_token_lifetimes.py"
+REUSE = "scenarios/api/test_refresh_token_reuse.py"
+
+
+def api_only(*paths: str) -> Plan:
+    return Plan(api=suite_command(ROOT, "api", paths), browser=None, jobs=2)
+
+
+def test_catalogue_has_twenty_entries_on_both_layers_each_with_a_source() -> None:
+    assert len(CATALOGUE) >= 20 and len(KNOWN) == len(CATALOGUE)
+    assert len(SERVER) >= 10 and len(CLIENT) >= 5
+    assert all(entry.source and entry.breaks for entry in CATALOGUE)
+
+
+def test_every_entry_is_documented_in_docs_regressions() -> None:
+    documented = (ROOT / "docs" / "regressions.md").read_text()
+    assert [e.name for e in CATALOGUE if f"`{e.name}`" not in documented] == []
+
+
+def test_server_entry_is_caught_by_the_ordinary_scenario_not_the_negative_one() -> None:
+    result = run_catalogue(api_only(LIFETIMES), ["legacy_access_ttl"])
+    [entry] = result.entries
+    assert entry.caught
+    assert f"{LIFETIMES}::test_login_refresh_and_retried_refresh_give_the_promised_access_ttl" in (
+        entry.caught_by
+    )
+    # The test written for this very switch is left out of catalogue runs.
+    assert not any("seven_day_ttl_is_caught" in test for test in entry.caught_by)
+    assert result.clean_green and result.exit_code == 0
+    lines = list(summary_lines(result))
+    assert lines[0].startswith("legacy_access_ttl") and "caught by" in lines[0]
+    assert "score: 1/1 caught (100%)" in lines and any("clean app green" in x for x in lines)
+
+
+def test_entry_no_scenario_catches_is_missed_and_fails_the_run(tmp_path: Path) -> None:
+    result = run_catalogue(api_only(REUSE), ["csrf_header_optional", "no_reuse_detection"])
+    missed, caught = result.entries
+    assert [missed.name, missed.caught, caught.caught] == ["csrf_header_optional", False, True]
+    assert caught.caught_by == [
+        f"{REUSE}::test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_next"
+    ]
+    assert result.exit_code == 1
+    assert any(line.startswith("csrf_header_optional") and "MISSED" in line for line in
+               summary_lines(result))  # fmt: skip
+    write_json(result, tmp_path / "catalogue.json")
+    data = json.loads((tmp_path / "catalogue.json").read_text())
+    assert data["score"] == {"caught": 1, "of": 2} and data["clean_green"] is True
+    assert [entry["caught_by"] for entry in data["entries"]] == [[], caught.caught_by]
+
+
+def test_unknown_entry_is_a_catalogue_error_naming_it() -> None:
+    with pytest.raises(CatalogueError, match="unknown catalogue entry no_such_bug"):
+        catalogue_entries(["no_such_bug", "no_rotation"])
+
+
+def test_cli_refuses_an_unknown_entry_with_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["mutants", "--only", "no_such_bug"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no_such_bug" in err
+
+
+def test_cli_refuses_zero_jobs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mutants", "--jobs", "0"]) == 2
+    assert "at least 1" in capsys.readouterr().err
