@@ -11,11 +11,11 @@ import httpx
 from harness.client.network import FaultyTransport, Network
 from harness.client.tab import Tab
 from harness.client.target import Target
-from harness.client.wire import build_request, jar
+from harness.client.wire import jar, present_refresh_token
 from harness.clock import VirtualClock
 from harness.core import ClientOptions, ClientPolicy, ProfileState
 from harness.events import Event, Recorder
-from harness.target import User, contract
+from harness.target import User
 
 E = TypeVar("E", bound=Event)
 
@@ -87,11 +87,11 @@ class Profile:
 
     async def login(self, identifier: str | None = None, password: str | None = None) -> Tab:
         """Open a tab and sign in from its login page (as the profile's user by default)."""
-        tab = self.open_tab()
+        tab = await self.open_tab()
         await tab.login(identifier, password)
         return tab
 
-    def open_tab(self, name: str | None = None) -> Tab:
+    async def open_tab(self, name: str | None = None) -> Tab:
         """Open a tab; it shares the profile's session if there is one (no login needed)."""
         tab = Tab(self, name or f"tab{len(self.tabs) + 1}")
         self.tabs.append(tab)
@@ -113,7 +113,7 @@ class Profile:
             return None
         return next((c.value for c in self.http.cookies.jar if c.name == name), None)
 
-    def current_refresh_token(self) -> str | None:
+    async def current_refresh_token(self) -> str | None:
         """The refresh token this profile holds now (its cookie, or the one the client keeps)."""
         return (
             self.refresh_cookie()
@@ -129,18 +129,10 @@ class Profile:
         `cookies` stand for the whole cookie jar (e.g. one copied before a logout); by default
         the profile's own jar, with the refresh cookie set to `value`.
         """
-        spec = self.target.profile
-        held = dict(jar(self.http) if cookies is None else cookies)
-        name = spec.refresh_cookie()
-        if name is not None:
-            held[name] = value
-        outgoing = contract.build(spec, spec.refresh, "refresh", cookies=held, refresh_token=value)
-        request = build_request(self.http, outgoing)
-        if held:
-            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in held.items())
-        return await self.http.send(request)
+        held = jar(self.http) if cookies is None else cookies
+        return await present_refresh_token(self.http, self.target.profile, value, held)
 
-    def cookies(self) -> dict[str, str]:
+    async def cookies(self) -> dict[str, str]:
         """A copy of the profile's cookie jar by name."""
         return jar(self.http)
 

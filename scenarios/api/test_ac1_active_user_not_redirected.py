@@ -51,7 +51,7 @@ async def active_user_with_three_tabs(
     options: ClientOptions | None = None,
 ) -> list[Tab]:
     user = await profile(options=options)
-    tabs = [await user.login(), user.open_tab(), user.open_tab()]
+    tabs = [await user.login(), await user.open_tab(), await user.open_tab()]
     step = step_of(promise)
     await work_in_every_tab(tabs, clock, step, round(TOKENS * promise.access_ttl / step))
     return tabs
@@ -66,7 +66,7 @@ async def test_user_working_in_three_tabs_through_four_token_lifetimes_is_never_
     checks.no_redirect_to_login(recorder)
     checks.no_fatal_refresh_failure(recorder)
     checks.no_interruption(recorder)
-    assert all(tab.signed_in for tab in tabs)
+    assert all([await tab.signed_in() for tab in tabs])
     assert recorder.count(RefreshSucceeded) >= TOKENS  # the access token really expired
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 import pytest
 
 from harness import (
+    ActionFailed,
     CheckFailed,
     ConnectionProblem,
     NotApplicable,
@@ -34,7 +34,7 @@ async def what_the_user_sees(tab: Tab, message: str) -> str:
     """The action's reply, or the failure the user would see instead of it."""
     try:
         return await tab.chat(message)
-    except (ConnectionProblem, SignedOut, httpx.HTTPStatusError) as failure:
+    except (ActionFailed, ConnectionProblem, SignedOut) as failure:
         return f"failed: {failure}"
 
 

@@ -44,7 +44,8 @@ async def test_returning_after_the_refresh_token_expired_redirects_to_login_with
 ) -> None:
     tab = await return_after_refresh_token_expired(profile, clock, promise)
     redirect = checks.redirected_to_login(recorder, reason=promise.reason(first_ending(promise)))
-    assert not tab.signed_in and tab.login_message == redirect.message
+    assert not await tab.signed_in()
+    assert await tab.login_message() == redirect.message
     with pytest.raises(SignedOut):
         await tab.chat("still there?")
 

@@ -50,7 +50,7 @@ async def test_messages_inside_the_idle_timeout_keep_the_session_for_five_timeou
 ) -> None:
     tab = await message_just_inside_the_idle_timeout(profile, clock, promise)
     checks.no_redirect_to_login(recorder)
-    assert tab.signed_in
+    assert await tab.signed_in()
     # The server's deadline follows the calls: a minute short of it, the session still works.
     await clock.advance(idle_of(promise) - timedelta(minutes=1), mode="fast_forward")
     assert (await tab.probe()).status_code < 400
@@ -75,7 +75,7 @@ async def click_through_three_idle_timeouts(
     tab = await (await profile()).login()
     for _ in range(18):
         await clock.advance(idle / 6)
-        if tab.signed_in:
+        if await tab.signed_in():
             await tab.activity()
     with contextlib.suppress(SignedOut):
         await tab.chat("2+2")
@@ -89,7 +89,7 @@ async def test_clicks_without_api_calls_keep_the_session_for_three_idle_timeouts
 ) -> None:
     tab = await click_through_three_idle_timeouts(profile, clock, promise)
     checks.no_redirect_to_login(recorder)
-    assert tab.signed_in
+    assert await tab.signed_in()
 
 
 @pytest.mark.ac("AC5")

@@ -37,7 +37,7 @@ async def work_then_walk_away(
         user.network.fail_next(user.target.profile.path_of("action"), times=6)
     await chat_every(tab, clock, idle / 12, 6)
     await clock.advance(idle - timedelta(seconds=1))
-    still_signed_in = tab.signed_in
+    still_signed_in = await tab.signed_in()
     await clock.advance(idle / 12)
     return user, still_signed_in
 

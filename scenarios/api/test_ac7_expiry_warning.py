@@ -62,13 +62,14 @@ async def test_stay_signed_in_on_the_warning_keeps_the_session_on_both_sides(
     user = await profile()
     idle, lead = timings(user, promise)
     tab = await work_then_idle(user, clock, idle - lead)
-    assert tab.warning == "idle"
+    warning = await tab.warning()
+    assert warning is not None and warning.kind == "idle"
     await tab.stay_signed_in()
-    assert tab.warning is None
+    assert await tab.warning() is None
     # The server extended its deadline too: a minute short of a full timeout, still in.
     await clock.advance(idle - timedelta(minutes=1), mode="fast_forward")
     assert (await tab.probe()).status_code < 400
-    assert tab.signed_in
+    assert await tab.signed_in()
     checks.no_redirect_to_login(recorder)
 
 

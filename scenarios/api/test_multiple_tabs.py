@@ -33,7 +33,7 @@ async def ten_tabs_wake_after_expiry(
     Returns each tab's HTTP status, or the reason it was sent to the login page.
     """
     user = await profile(options=options)
-    tabs = [await user.login(), *(user.open_tab() for _ in range(9))]
+    tabs = [await user.login(), *[await user.open_tab() for _ in range(9)]]
     await clock.advance(promise.access_ttl + timedelta(minutes=1), mode="fast_forward")
     outcomes = await asyncio.gather(*(tab.probe() for tab in tabs), return_exceptions=True)
     return [outcome_of(o) for o in outcomes]
@@ -53,7 +53,7 @@ async def test_three_tabs_used_through_two_token_lifetimes_share_each_refresh(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
     user = await profile()
-    tabs = [await user.login(), user.open_tab(), user.open_tab()]
+    tabs = [await user.login(), await user.open_tab(), await user.open_tab()]
     step = min(timedelta(minutes=1), promise.access_ttl / 10)
     for n in range(round(2 * promise.access_ttl / step)):
         await clock.advance(step)
@@ -101,10 +101,10 @@ async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
     profile: ProfileFactory, recorder: Recorder, promise: Promise
 ) -> None:
     user = await profile()
-    tabs = [await user.login(), user.open_tab(), user.open_tab()]
-    refresh_token, cookies = user.current_refresh_token(), user.cookies()
+    tabs = [await user.login(), await user.open_tab(), await user.open_tab()]
+    refresh_token, cookies = await user.current_refresh_token(), await user.cookies()
     await tabs[1].logout()
-    assert [tab.signed_in for tab in tabs] == [False, False, False]
+    assert [await tab.signed_in() for tab in tabs] == [False, False, False]
     assert recorder.count(LoggedOut) == 3
     with pytest.raises(SignedOut, match="logout"):
         await tabs[2].probe()

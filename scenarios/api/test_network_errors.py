@@ -41,12 +41,12 @@ async def test_offline_during_refresh_retries_shows_a_banner_and_keeps_the_sessi
     await clock.advance(backoff + timedelta(seconds=2))  # one whole refresh with every retry
     retries = recorder.of_kind(RefreshRetry)
     assert tuple(r.delay_s for r in retries) == user.policy.retry_delays  # then a graceful error
-    assert tab.signed_in and tab.banner == user.policy.banner_connection
+    assert await tab.signed_in() and await tab.banner() == user.policy.banner_connection
     assert recorder.count(BannerShown) >= 1
     user.network.offline = False
     assert await tab.chat("2+2")  # the old token is still valid, then refreshes
     await clock.advance(tick)
-    assert tab.banner is None
+    assert await tab.banner() is None
     checks.no_redirect_to_login(recorder)
     checks.no_fatal_refresh_failure(recorder)
 

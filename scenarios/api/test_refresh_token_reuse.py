@@ -17,10 +17,10 @@ async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_ne
         raise NotApplicable("needs rotation with reuse detection in the profile's [policy]")
     user = await profile()
     tab = await user.login()
-    stolen = user.current_refresh_token()
+    stolen = await user.current_refresh_token()
     assert stolen is not None
     await clock.advance(promise.access_ttl)  # the user's tab rotates; the stolen one is old
-    assert user.current_refresh_token() != stolen
+    assert await user.current_refresh_token() != stolen
     thief = await profile(name="thief")
     response = await thief.present_refresh_token(stolen)
     assert 400 <= response.status_code < 500
@@ -31,7 +31,7 @@ async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_ne
     redirect = checks.redirected_to_login(recorder, reason=reason, profile=user.name)
     assert redirect.message == user.policy.message_for(redirect.reason)
     # The family is gone for everyone: the user's current token is refused too.
-    current = user.current_refresh_token()
+    current = await user.current_refresh_token()
     if current is not None:
         again = await thief.present_refresh_token(current)
         assert 400 <= again.status_code < 500

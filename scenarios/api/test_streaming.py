@@ -22,7 +22,7 @@ async def stream_after_expiry(
 ) -> str:
     tab = await (await profile(options=options)).login()
     await clock.advance(promise.access_ttl + timedelta(minutes=1), mode=mode)
-    return "".join(await tab.stream_chat("2+2"))
+    return await tab.stream_chat("2+2")
 
 
 @pytest.mark.ac("AC1", "AC3")

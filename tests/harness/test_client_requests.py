@@ -32,7 +32,7 @@ async def test_login_opens_a_signed_in_tab_and_records_virtual_times(
     tab = await (await profile()).login(*ALICE)
     response = await tab.get("/api/auth/session")
     assert response.status_code == 200
-    assert tab.signed_in and tab.login_message is None
+    assert await tab.signed_in() and await tab.login_message() is None
     [logged_in] = recorder.of_kind(LoggedIn)
     assert isinstance(logged_in, LoggedIn)
     assert logged_in.access_expires_at == clock.now() + timedelta(minutes=30)
@@ -82,7 +82,7 @@ async def test_second_401_after_the_refresh_is_returned_not_retried_again(
     assert response.status_code == 401
     assert requests_to(recorder, "/api/chat/history") == 2
     assert requests_to(recorder, "/api/auth/refresh") == 1
-    assert tab.signed_in
+    assert await tab.signed_in()
 
 
 async def test_streaming_with_an_expired_token_refreshes_through_the_same_path(
@@ -122,8 +122,8 @@ async def test_refresh_token_expired_redirects_to_login_with_message(
     with pytest.raises(SignedOut) as signed_out:
         await tab.get("/api/chat/history")
     assert signed_out.value.reason == "refresh_expired"
-    assert not tab.signed_in
-    assert tab.login_message == "Your session has expired. Please sign in again."
+    assert not await tab.signed_in()
+    assert await tab.login_message() == "Your session has expired. Please sign in again."
     [redirect] = recorder.of_kind(RedirectToLogin)
     assert isinstance(redirect, RedirectToLogin) and redirect.reason == "refresh_expired"
 
@@ -137,15 +137,18 @@ async def test_session_revoked_elsewhere_signs_the_tab_out_on_its_next_call(
     with pytest.raises(SignedOut) as signed_out:
         await tab.get("/api/chat/history")
     assert signed_out.value.reason == "session_revoked"
-    assert tab.login_message == "Your session was ended for your security. Please sign in again."
+    assert (
+        await tab.login_message()
+        == "Your session was ended for your security. Please sign in again."
+    )
     statuses = [e.status for e in recorder.of_kind(ResponseReceived) if e.profile == "laptop"]  # type: ignore[attr-defined]
     assert statuses[-1] == 401
 
 
 async def test_request_on_the_login_page_raises_signed_out(profile: ProfileFactory) -> None:
     alice: Profile = await profile()
-    tab = alice.open_tab()
-    assert not tab.signed_in
+    tab = await alice.open_tab()
+    assert not await tab.signed_in()
     with pytest.raises(SignedOut):
         await tab.get("/api/chat/history")
 
