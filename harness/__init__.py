@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from harness import checks
     from harness.applicability import NotApplicable
+    from harness.behaviour import Pace
     from harness.checks import CheckFailed
     from harness.client import ClientOptions, Profile, Tab, Target
     from harness.clock import RemoteServerClock, VirtualClock
@@ -40,6 +41,7 @@ _HOMES = {
     "LoginFailed": "harness.drivers",
     "Event": "harness.events",
     "NotApplicable": "harness.applicability",
+    "Pace": "harness.behaviour",
     "ProfileFactory": "harness.fixtures",
     "Promise": "harness.target",
     "TargetProfile": "harness.target",
@@ -65,6 +67,7 @@ __all__ = [
     "ExpiryWarning",
     "LoginFailed",
     "NotApplicable",
+    "Pace",
     "Profile",
     "ProfileDriver",
     "ProfileFactory",

@@ -32,6 +32,8 @@ LOAD_KEY = pytest.StashKey[dict[str, Any]]()
 RUN_KEY = pytest.StashKey[RunResult]()
 REPORT_DIR_KEY = pytest.StashKey[Path]()
 HARNESS_ATTR = "harness"
+# The parameter the `drivers` marker parametrises: a test's suite follows its driver.
+DRIVER_PARAM = "driver"
 MESSAGE_LIMIT = 400
 
 
@@ -42,10 +44,15 @@ def suite_of_path(path: str) -> str:
 
 
 def suite_of(item: pytest.Item) -> str:
-    """The `suite` marker, else the `browser` marker, else the nearest folder named after a suite.
+    """The test's driver (a `drivers` parametrisation: api or browser), else the `suite`
+    marker, else the `browser` marker, else the nearest folder named after a suite.
 
     Anything else is `api`.
     """
+    callspec = getattr(item, "callspec", None)
+    driver = callspec.params.get(DRIVER_PARAM) if callspec is not None else None
+    if driver in SUITES:
+        return str(driver)
     marker = item.get_closest_marker("suite")
     if marker is not None:
         name = str(marker.args[0]) if marker.args else ""
