@@ -16,6 +16,8 @@ import pytest
 from harness import ClientOptions, ProfileFactory, Promise, SignedOut, VirtualClock, checks
 from harness.events import Recorder, RequestSent, Unauthorized
 
+pytestmark = pytest.mark.drivers("api", "browser")
+
 REACTIVE_ONLY = ClientOptions(proactive_refresh=False)  # every request meets the 401 first
 # Real-time bound on a burst: a request left hanging would wait forever, not a bit longer.
 HANG_LIMIT_S = 10.0

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from harness import NotApplicable, ProfileFactory, Promise, SignedOut, VirtualClock, checks
+from harness import NotApplicable, Pace, ProfileFactory, Promise, SignedOut, VirtualClock, checks
 from harness.events import Recorder
 
 
 @pytest.mark.ac("AC4")
 @pytest.mark.scenario("Reuse of an old refresh token revokes the family")
+@pytest.mark.drivers("api", "browser")
 async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_next(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     if not (promise.policy.rotation and promise.policy.reuse_detection):
         raise NotApplicable("needs rotation with reuse detection in the profile's [policy]")
@@ -19,7 +22,10 @@ async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_ne
     tab = await user.login()
     stolen = await user.current_refresh_token()
     assert stolen is not None
-    await clock.advance(promise.access_ttl)  # the user's tab rotates; the stolen one is old
+    # The user's tab rotates; the stolen one is old, once that rotation's grace is over.
+    await clock.advance(promise.access_ttl, mode=pace.gaps)
+    grace = timedelta(seconds=promise.policy.grace_seconds or 0)
+    await clock.advance(grace + timedelta(seconds=1), mode=pace.gaps)
     assert await user.current_refresh_token() != stolen
     thief = await profile(name="thief")
     response = await thief.present_refresh_token(stolen)
