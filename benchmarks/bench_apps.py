@@ -23,7 +23,9 @@ def _write_tokens(tokens: list[str]) -> None:
 
 def full_app() -> FastAPI:
     """The reference app with BENCH_SESSIONS live sessions, cookies in BENCH_TOKENS_FILE."""
-    app = create_app(Settings(jwt_secret=SECRET))
+    # Rounds carry their sessions over: a refresh cut by the end of one is sent again from
+    # its parent in the next, which a long grace window answers with the current token.
+    app = create_app(Settings(jwt_secret=SECRET, rotation_grace_seconds=3600))
     sessions = app.state.services.sessions
     user = User("alice@example.com", "Alice")
     _write_tokens(

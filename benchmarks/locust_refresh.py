@@ -1,4 +1,8 @@
-"""Locust users that refresh in a loop, each with its own session (run by refresh_throughput.py)."""
+"""Locust users that refresh in a loop, each with its own session (run by refresh_throughput.py).
+
+Each user takes one session from BENCH_TOKENS_FILE and, when the run ends, writes the token
+it holds to BENCH_TOKENS_OUT: the next round carries on with the same sessions.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,16 @@ from locust import task
 from locust.contrib.fasthttp import FastHttpUser
 
 _TOKENS = open(os.environ["BENCH_TOKENS_FILE"]).read().split()  # noqa: SIM115
-# Each run starts at its own offset: a token rotated in an earlier run is an old token now.
-_NEXT = itertools.count(int(os.environ.get("BENCH_TOKEN_OFFSET", "0")))
+_NEXT = itertools.count()
 
 
 class Refresher(FastHttpUser):
     def on_start(self) -> None:
         self.token = _TOKENS[next(_NEXT) % len(_TOKENS)]
+
+    def on_stop(self) -> None:
+        with open(os.environ["BENCH_TOKENS_OUT"], "a") as out:
+            out.write(self.token + "\n")
 
     @task
     def refresh(self) -> None:

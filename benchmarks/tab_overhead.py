@@ -17,10 +17,11 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from harness._realtime import wall_seconds
+from harness.app import in_process
 from harness.client import Profile, Target
 from harness.clock import VirtualClock
 from harness.events import Recorder
-from reference_app import create_app, load_settings
+from harness.target import load_profile
 
 PATH = "/api/auth/session"
 TARGET_RATIO = 1.5
@@ -37,11 +38,14 @@ async def _per_request(call: Callable[[], Awaitable[httpx.Response]], n: int) ->
 
 async def measure(requests: int, rounds: int) -> tuple[float, float]:
     """Median seconds per request over `rounds`: (bare ASGI, Tab)."""
-    app = create_app(load_settings(password_hash_memory_kib=8, password_hash_time_cost=1))
+    reference = load_profile("reference-app")  # its [server] env keeps argon2 cheap
+    app = in_process(reference, {})
     recorder = Recorder()
     with VirtualClock(recorder=recorder) as clock:
-        profile = Profile(Target.in_process(app), clock, recorder)
-        tab = await profile.login("alice@example.com", "wonderland")
+        target = Target.in_process(app, reference)
+        profile = Profile(target, clock, recorder, user=reference.users[0])
+        await profile.ready()
+        tab = await profile.login()
         assert tab.token is not None
         bare = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),

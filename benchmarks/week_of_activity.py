@@ -15,26 +15,30 @@ from collections import Counter
 from datetime import timedelta
 
 from harness._realtime import wall_seconds
+from harness.app import in_process
 from harness.client import Profile, Target
 from harness.clock import VirtualClock
 from harness.events import Recorder
-from reference_app import create_app, load_settings
+from harness.target import load_profile
 
 TARGET_SECONDS = 30.0
 
 
 async def simulate(days: int) -> tuple[float, Counter[str], int]:
     """(wall seconds, event counts, non-200 responses) for `days` of one request a minute."""
-    app = create_app(load_settings(password_hash_memory_kib=8, password_hash_time_cost=1))
+    reference = load_profile("reference-app")  # its [server] env keeps argon2 cheap
+    app = in_process(reference, {})
     recorder = Recorder()
     failures = 0
     with VirtualClock(recorder=recorder) as clock:
-        profile = Profile(Target.in_process(app), clock, recorder)
-        tab = await profile.login("alice@example.com", "wonderland")
+        target = Target.in_process(app, reference)
+        profile = Profile(target, clock, recorder, user=reference.users[0])
+        await profile.ready()
+        tab = await profile.login()
         began = wall_seconds()
         for _ in range(days * 24 * 60):
             await clock.advance(timedelta(minutes=1))
-            response = await tab.get("/api/chat/history")
+            response = await tab.probe()
             failures += response.status_code != 200
         elapsed = wall_seconds() - began
         await profile.aclose()

@@ -10,6 +10,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.conformance.options import add_check_command
+from harness.load.options import add_load_arguments
 from harness.run_options import add_run_command, run_options
 
 if TYPE_CHECKING:
@@ -115,6 +117,31 @@ def run(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+def check(args: argparse.Namespace) -> int:
+    """Run the session conformance checks against the app a target profile describes."""
+    from harness.conformance.runner import check as run_checks
+    from harness.runner import ConfigError
+    from harness.target import ProfileError
+
+    try:
+        outcome = run_checks(
+            args.target,
+            base_url=args.base_url,
+            report_dir=args.report_dir,
+            strict=args.strict,
+            keyword=args.k,
+            scenarios_dir=args.scenarios,
+        )
+    except ProfileError as exc:
+        for line in str(exc).splitlines():
+            print(f"session-harness: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"session-harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return outcome.exit_code
+
+
 def init(args: argparse.Namespace) -> int:
     """Write a starter project (pytest config, story, one scenario per suite) into a folder."""
     from harness.starter import StarterError, write_starter
@@ -131,31 +158,10 @@ def init(args: argparse.Namespace) -> int:
 
 
 def load(args: argparse.Namespace) -> int:
-    """Storm the refresh endpoint with Locust (in its own process) and gate on the result."""
-    from harness.load.runner import StormConfig, run_storm
+    """Run a refresh storm with Locust (in its own processes) and gate on its figures."""
+    from harness.load.command import run_load
 
-    if args.users < 1 or args.seconds < 1 or args.processes < 1:
-        print(
-            "session-harness: --users, --seconds and --processes must be at least 1",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    config = StormConfig(
-        users=args.users,
-        spawn_rate=float(args.users),
-        seconds=args.seconds,
-        processes=args.processes,
-        tabs=args.tabs,
-        max_p99_ms=args.max_p99_ms,
-    )
-    result = run_storm(config, args.report_dir, base_url=args.base_url)
-    for stats in result.endpoints.values():
-        print(
-            f"{stats.name:<28} {stats.requests:>7} req {stats.failures:>5} failed "
-            f"{stats.rps:>8.1f} req/s  p50 {stats.p50_ms:>5.0f} ms  p99 {stats.p99_ms:>5.0f} ms"
-        )
-    print(f"locust report: {args.report_dir / 'locust.html'}")
-    return 0 if result.passed else 1
+    return run_load(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,17 +185,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000, help="1-65535; 0 picks a free one")
     serve_cmd.set_defaults(handler=serve)
     add_run_command(commands).set_defaults(handler=run)
+    add_check_command(commands).set_defaults(handler=check)
     init_cmd = commands.add_parser("init", help="write a starter project into a folder")
     init_cmd.add_argument("directory", type=Path, nargs="?", default=Path("."))
     init_cmd.set_defaults(handler=init)
-    load_cmd = commands.add_parser("load", help="storm the refresh endpoint with Locust")
-    load_cmd.add_argument("--users", type=int, default=20)
-    load_cmd.add_argument("--seconds", type=int, default=15)
-    load_cmd.add_argument("--processes", type=int, default=1, help="Locust worker processes")
-    load_cmd.add_argument("--tabs", type=int, default=5, help="tabs racing per profile")
-    load_cmd.add_argument("--max-p99-ms", type=float, default=0.0, help="fail above this p99")
-    load_cmd.add_argument("--base-url", metavar="URL", help="storm this server instead")
-    load_cmd.add_argument("--report-dir", type=Path, default=Path("reports/load"), metavar="DIR")
+    load_cmd = commands.add_parser(
+        "load",
+        help="refresh storms of browser-like profiles with Locust",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_load_arguments(load_cmd)
     load_cmd.set_defaults(handler=load)
     return parser
 

@@ -67,7 +67,10 @@ class RemoteServerClock:
         self.base_url = base_url.rstrip("/")
         self.url = url or self.base_url + CLOCK_PATH
         self.lazy = lazy
-        self._client = client or httpx.AsyncClient(timeout=10.0)
+        # No keep-alive expiry: it is measured with time.monotonic, which a freeze moves on.
+        self._client = client or httpx.AsyncClient(
+            timeout=10.0, limits=httpx.Limits(keepalive_expiry=None)
+        )
         self._pending: datetime | None = None
         self._sync_lock = asyncio.Lock()
 

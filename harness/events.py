@@ -54,6 +54,24 @@ class ResponseReceived(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Exchange(Event):
+    """One request and its answer as evidence for a verdict; tokens and passwords redacted.
+
+    `label` says why the request was made ("replay the first refresh token"); `status` is None
+    when no answer came (a network error, described in `response`).
+    """
+
+    kind: ClassVar[str] = "exchange"
+    label: str
+    method: str
+    path: str
+    purpose: str
+    status: int | None
+    request: str
+    response: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Unauthorized(Event):
     """A 401 on an API request (not on the refresh call itself)."""
 
@@ -184,6 +202,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         RequestSent,
         ResponseReceived,
+        Exchange,
         Unauthorized,
         LoggedIn,
         RefreshStarted,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import pytest
 
@@ -30,7 +30,7 @@ DEFAULT_TARGET = "reference-app"
 NOT_APPLICABLE = "not applicable: "
 
 
-def not_applicable(why: str) -> None:
+def not_applicable(why: str) -> NoReturn:
     """Skip with the reason reports count as "not applicable", never as passed."""
     pytest.skip(NOT_APPLICABLE + why)
 
@@ -268,7 +268,7 @@ async def api_profiles(
 
 
 def user_of(profile: TargetProfile, user: str | int) -> User:
-    """The profile's user by position or name (not applicable when there are too few)."""
+    """The profile's user by position or name; "not applicable" when it has too few users."""
     if isinstance(user, int):
         if user >= len(profile.users):
             not_applicable(f"needs {user + 1} users in the target profile")

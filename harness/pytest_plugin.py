@@ -52,6 +52,9 @@ from harness.selection import (
     selected,
 )
 
+# The conformance suite's marker and fixtures (`session-harness check`).
+pytest_plugins = ["harness.conformance.plugin"]
+
 __all__ = [
     "api_profiles",
     "app_servers",
@@ -222,13 +225,25 @@ def load_figures(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def describe_target(config: pytest.Config, run: RunResult) -> str:
-    """What the run tested, as the report heads it."""
+    """What the run tested, as the report heads it: the profile's name and where the app was."""
+    from harness.target import ProfileError, load_profile
+
+    spec = target_spec(config)
+    try:
+        profile = load_profile(spec)
+    except ProfileError:
+        return spec
     base_url: str | None = config.getoption("base_url")
+    server = profile.server
     if base_url:
-        return base_url
-    if set(run.suites()) <= {"api"}:
-        return "embedded reference app"
-    return "reference app started by the harness (in-process for api, uvicorn otherwise)"
+        where = base_url
+    elif server is not None and server.asgi and set(run.suites()) <= {"api"}:
+        where = "in process"
+    elif server is not None:
+        where = "started by the harness" + (" (in process for api)" if server.asgi else "")
+    else:
+        where = profile.base_url or "unknown"
+    return f"{profile.name} ({where})"
 
 
 @pytest.hookimpl(trylast=True)

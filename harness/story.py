@@ -21,7 +21,10 @@ from pydantic import (
     model_validator,
 )
 
-SUITES: Final[tuple[str, ...]] = ("api", "browser", "load")
+# The suites that prove the story's criteria (the columns of its tables), then "conformance":
+# the black-box session checks of `session-harness check`, judged against standards instead.
+STORY_SUITES: Final[tuple[str, ...]] = ("api", "browser", "load")
+SUITES: Final[tuple[str, ...]] = (*STORY_SUITES, "conformance")
 SUITE_CHOICES: Final[tuple[str, ...]] = (*SUITES, "all")
 DEFAULT_STORY: Final = "story-3.2.toml"
 

@@ -15,7 +15,7 @@ from reference_app.middleware import (
     InternalErrorMiddleware,
     ServerTimeMiddleware,
 )
-from reference_app.routes import auth, chat, test_clock
+from reference_app.routes import auth, chat, harness_sessions, test_clock
 from reference_app.services import build_services
 from reference_app.settings import Settings, load_settings
 
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     routers = [auth.router, chat.router]
     if settings.test_clock:  # otherwise its path is unknown: 404, and absent from the schema
-        routers.append(test_clock.router)
+        routers += [test_clock.router, harness_sessions.router]
     for router in routers:
         app.include_router(router)
     own_routes = [route for route in app.router.routes if isinstance(route, Route)]

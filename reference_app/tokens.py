@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import json
 import re
 import secrets
 import uuid
@@ -20,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+from jwt.algorithms import HMACAlgorithm
+from jwt.api_jws import PyJWS
 
 from reference_app.errors import ApiError
 
@@ -94,6 +97,19 @@ def parse_refresh_token(value: str) -> RefreshToken | None:
     return RefreshToken(match[1], int(match[2]), match[3])
 
 
+class _PreparedHMAC(HMACAlgorithm):
+    """HS256 whose key is prepared (checked, encoded) once per issuer, not per signature."""
+
+    def __init__(self) -> None:
+        super().__init__(HMACAlgorithm.SHA256)
+        self._prepared: tuple[str | bytes, bytes] | None = None
+
+    def prepare_key(self, key: str | bytes) -> bytes:
+        if self._prepared is None or self._prepared[0] is not key:
+            self._prepared = (key, super().prepare_key(key))
+        return self._prepared[1]
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -109,6 +125,10 @@ class TokenIssuer:
         # checked once, not each time (PyJWT's decode is most of an authenticated request).
         # Expiry is never cached: it is compared with the app clock on every call.
         self._verified = functools.lru_cache(maxsize=VERIFIED_CACHE_SIZE)(self._verify_signature)
+        # Every refresh signs a token: PyJWT's JWS layer with the key prepared once (jwt.encode
+        # checks the key's format again on each call, a third of a signature's cost).
+        self._jws = PyJWS(algorithms=[])
+        self._jws.register_algorithm(ALGORITHM, _PreparedHMAC())
 
     @property
     def secret(self) -> str:
@@ -121,12 +141,13 @@ class TokenIssuer:
         claims = {
             "sub": user,
             "sid": sid,
-            "iat": issued,
-            "exp": expires,
+            "iat": int(issued.timestamp()),
+            "exp": int(expires.timestamp()),
             "jti": uuid.uuid4().hex,
             "typ": "access",
         }
-        return AccessToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), issued, expires)
+        payload = json.dumps(claims, separators=(",", ":")).encode()
+        return AccessToken(self._jws.encode(payload, self._secret, ALGORITHM), issued, expires)
 
     def verify_access(self, token: str, now: datetime) -> AccessClaims:
         """Signature, shape and times against the app's clock (not the process clock)."""

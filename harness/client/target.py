@@ -54,7 +54,10 @@ class Target:
         """A server reached over real HTTP at `base_url`."""
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base URL must start with http:// or https://, got {base_url!r}")
-        return cls(profile, base_url, httpx.AsyncHTTPTransport)
+        # No keep-alive expiry: httpcore measures it with time.monotonic, which a freeze moves
+        # on, so every jump of the virtual clock would otherwise cost a new connection.
+        limits = httpx.Limits(keepalive_expiry=None)
+        return cls(profile, base_url, lambda: httpx.AsyncHTTPTransport(limits=limits))
 
     def transport(self) -> httpx.AsyncBaseTransport:
         return self._make_transport()
@@ -74,21 +77,7 @@ class Target:
 
     def client_policy(self, options: ClientOptions) -> ClientPolicy:
         """The algorithm's parameters: profile [client], the served config, then `options`."""
-        spec = self.profile.client
-        base = ClientPolicy(
-            refresh_threshold_seconds=spec.refresh_threshold_seconds,
-            tick_seconds=spec.tick_seconds,
-            retry_delays=tuple(spec.retry_delays_seconds),
-            heartbeat_max_seconds=spec.heartbeat_max_seconds,
-            lock_timeout_seconds=spec.lock_timeout_seconds,
-            warning_lead_seconds=spec.warning_lead_seconds,
-            # A good client knows the promised idle timeout: it tells the server about clicks
-            # (heartbeat) and signs out on time (the app may serve its own value instead).
-            idle_timeout_seconds=self.profile.policy.idle_timeout_seconds or None,
-        )
-        if self._served is not None:
-            base = base.with_served(self._served)
-        return base.with_options(options.with_regressions(regressions(self._served)))
+        return client_policy(self.profile, self._served, options)
 
     @property
     def promise(self) -> Policy:
@@ -102,3 +91,28 @@ class Target:
         ) as http:
             await self.served(http)
         return Promise(self.promise, self.profile)
+
+
+def client_policy(
+    profile: TargetProfile, served: Mapping[str, Any] | None, options: ClientOptions
+) -> ClientPolicy:
+    """The algorithm's parameters: profile [client], what the app serves, then `options`.
+
+    The client-side regressions the app lists in its served config are applied too, so a
+    client of an app started with one behaves as that app's own frontend would.
+    """
+    spec = profile.client
+    base = ClientPolicy(
+        refresh_threshold_seconds=spec.refresh_threshold_seconds,
+        tick_seconds=spec.tick_seconds,
+        retry_delays=tuple(spec.retry_delays_seconds),
+        heartbeat_max_seconds=spec.heartbeat_max_seconds,
+        lock_timeout_seconds=spec.lock_timeout_seconds,
+        warning_lead_seconds=spec.warning_lead_seconds,
+        # A good client knows the promised idle timeout: it tells the server about clicks
+        # (heartbeat) and signs out on time (the app may serve its own value instead).
+        idle_timeout_seconds=profile.policy.idle_timeout_seconds or None,
+    )
+    if served is not None:
+        base = base.with_served(served)
+    return base.with_options(options.with_regressions(regressions(served)))

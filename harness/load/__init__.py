@@ -1,5 +1,6 @@
-"""Refresh storms with Locust, run in their own process (Locust monkey-patches with gevent).
+"""Refresh storms of browser-like profiles, run with Locust in processes of their own.
 
-Import `harness.load.runner` from the test process; `harness.load.locustfile` is only ever
-loaded by the `locust` command.
+Import `harness.load.runner` (or `plan`, `figures`, `report`) from any process: they load
+neither Locust nor gevent. `locustfile`, `coordinator`, `tabs`, `wire`, `provision` and
+`process` are loaded only by the `locust` command (Locust monkey-patches with gevent).
 """

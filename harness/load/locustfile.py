@@ -1,127 +1,154 @@
-"""Locust users that storm the refresh endpoint the way real browsers do.
+"""Locust users that behave like browsers: one user is one browser profile with its tabs.
 
-Loaded only by the `locust` command (never import it into a pytest or Playwright process).
+Loaded only by the `locust` command (never import it into a pytest or Playwright process):
+`harness.load.runner` writes the storm's plan and starts Locust with this file.
 
-- `RefreshStormUser`: one signed-in profile refreshing in a loop and chatting now and then;
-  every refresh must rotate (200 and a new cookie).
-- `TabRaceUser`: one profile with several tabs that present the *same* refresh token at the
-  same instant, as tabs do when their access tokens expire together. The server must rotate
-  exactly once: every tab gets 200 and the same new token (the grace window), none a 401.
+- `BrowserProfileUser`: signs in (the profile's login, or a session the app mints in bulk),
+  opens N tabs whose timers follow docs/refresh-algorithm.md through `harness.core`, and
+  acts now and then as its fate says (active users act; idle ones stop; expired ones leave
+  and come back after their refresh token expired).
+- The coordinator (master or lone process) moves the app's clock through the storm's
+  steps; workers report their tally to it; it computes the figures and gates the run.
 """
 
 from __future__ import annotations
 
-import os
-from http.cookies import SimpleCookie
+import random
+import time
+from pathlib import Path
 from typing import Any
 
 import gevent
-from locust import between, events, task
+from locust import events, task
 from locust.contrib.fasthttp import FastHttpUser
+from locust.env import Environment
+from locust.runners import MasterRunner, WorkerRunner
 
-HEADERS = {"X-Requested-With": "session-harness-load"}
-EMAIL = os.environ.get("STORM_EMAIL", "alice@example.com")
-PASSWORD = os.environ.get("STORM_PASSWORD", "wonderland")
+from harness.load.coordinator import (
+    CLOCK_MESSAGE,
+    TALLY_MESSAGE,
+    Coordinator,
+    apply,
+    report_tally,
+)
+from harness.load.figures import Limits
+from harness.load.plan import STEADY_STEPS, StormPlan
+from harness.load.process import ProcessState
+from harness.load.provision import SessionPool, SignInFailed, from_pool, log_in
+from harness.load.tabs import StormProfile
+from harness.load.wire import LocustWire
+from harness.target import load_profile
+
+_PROCESS = "storm_process"
+_POOL = "storm_pool"
+_COORDINATOR = "storm_coordinator"
 
 
 @events.init_command_line_parser.add_listener
 def _add_arguments(parser: Any) -> None:
-    parser.add_argument("--storm-tabs", type=int, default=5, help="tabs racing per TabRaceUser")
-    parser.add_argument(
-        "--max-p99-ms",
-        type=float,
-        default=0.0,
-        help="fail the run when the refresh p99 exceeds this (0: no limit)",
-    )
+    group = parser.add_argument_group("session-harness storm")
+    group.add_argument("--storm-plan", default="", help="the storm (JSON, written by the runner)")
+    group.add_argument("--storm-out", default="", help="where the master writes the figures")
+    group.add_argument("--max-false-logouts", type=int, default=0)
+    group.add_argument("--max-amplification", type=float, default=1.05)
+    group.add_argument("--max-p99-ms", type=float, default=0.0, help="0: no limit")
 
 
-def _refresh_cookie(response: Any) -> str | None:
-    morsel = SimpleCookie(response.headers.get("set-cookie", "")).get("refresh_token")
-    return morsel.value if morsel is not None and morsel.value else None
+def process_of(environment: Environment) -> ProcessState:
+    found: ProcessState = getattr(environment, _PROCESS)
+    return found
 
 
-class _SignedIn(FastHttpUser):
-    abstract = True
-    token = ""
-    access = ""
-
-    def on_start(self) -> None:
-        with self.client.post(
-            "/api/auth/login",
-            json={"email": EMAIL, "password": PASSWORD},
-            headers=HEADERS,
-            catch_response=True,
-        ) as response:
-            cookie = _refresh_cookie(response) if response.status_code == 200 else None
-            if cookie is None:
-                response.failure(f"login answered {response.status_code}")
-                self.stop()
-                return
-            self.token, self.access = cookie, response.json()["access_token"]
-
-    def refresh(self, token: str, name: str) -> tuple[int, str | None]:
-        headers = {**HEADERS, "Cookie": f"refresh_token={token}"}
-        with self.client.post(
-            "/api/auth/refresh", headers=headers, name=name, catch_response=True
-        ) as response:
-            if response.status_code != 200:
-                response.failure(f"{response.status_code} {response.text[:80]}")
-                return response.status_code, None
-            self.access = response.json()["access_token"]
-            return 200, _refresh_cookie(response)
-
-
-class RefreshStormUser(_SignedIn):
-    wait_time = between(0.0, 0.05)
-
-    @task(10)
-    def rotate(self) -> None:
-        status, rotated = self.refresh(self.token, "refresh")
-        if status == 200 and rotated is not None:
-            self.token = rotated
-
-    @task(1)
-    def chat(self) -> None:
-        headers = {"Authorization": f"Bearer {self.access}"}
-        with self.client.post(
-            "/api/chat", json={"message": "2+2"}, headers=headers, catch_response=True
-        ) as response:
-            if response.status_code != 200 or response.json().get("reply") != "4":
-                response.failure(f"chat answered {response.status_code}")
-
-
-class TabRaceUser(_SignedIn):
-    wait_time = between(0.05, 0.2)
-
-    @task
-    def race(self) -> None:
-        tabs = max(1, int(self.environment.parsed_options.storm_tabs))
-        racers = [gevent.spawn(self.refresh, self.token, "refresh (tab race)") for _ in range(tabs)]
-        gevent.joinall(racers)
-        children = {r.value[1] for r in racers if r.value is not None and r.value[0] == 200}
-        ok = len(children) == 1 and None not in children
-        events.request.fire(
-            request_type="CHECK",
-            name="tab race: one rotation",
-            response_time=0,
-            response_length=0,
-            context={},
-            exception=None
-            if ok
-            else AssertionError(f"{tabs} racing tabs got {len(children)} different tokens"),
+@events.test_start.add_listener
+def _test_start(environment: Environment, **_: Any) -> None:
+    """Every process (workers once the master's options arrived) builds its share."""
+    options: Any = environment.parsed_options
+    plan = StormPlan.from_json(options.storm_plan)
+    process = ProcessState.of(plan, load_profile(plan.target))
+    setattr(environment, _PROCESS, process)
+    if plan.bulk_path is not None:
+        setattr(environment, _POOL, SessionPool(process, plan.bulk_path))
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        runner.register_message(
+            CLOCK_MESSAGE, lambda environment, msg, **_: apply(process, msg.data)
         )
-        if ok:
-            self.token = children.pop() or self.token
+        gevent.spawn(report_tally, environment, process)
+        return
+    limits = Limits(options.max_false_logouts, options.max_amplification, options.max_p99_ms)
+    out = Path(options.storm_out) if options.storm_out else None
+    coordinator = Coordinator(environment, process, limits, out)
+    setattr(environment, _COORDINATOR, coordinator)
+    if isinstance(runner, MasterRunner):
+        runner.register_message(TALLY_MESSAGE, coordinator.on_tally)
+        environment.events.worker_report.add_listener(coordinator.on_stats)
+    gevent.spawn(coordinator.run)
 
 
 @events.quitting.add_listener
-def _gate(environment: Any, **_: Any) -> None:
-    """CI gate: any failed request, or a refresh p99 over the limit, fails the run."""
-    stats = environment.stats
-    limit = float(getattr(environment.parsed_options, "max_p99_ms", 0.0) or 0.0)
-    refresh = stats.get("refresh", "POST")
-    slow = bool(
-        limit and refresh.num_requests and refresh.get_response_time_percentile(0.99) > limit
-    )
-    if stats.total.fail_ratio > 0 or slow:
-        environment.process_exit_code = 1
+def _quitting(environment: Environment, **_: Any) -> None:
+    """Locust stopped before the storm ended (its run time ran out): figures all the same."""
+    coordinator: Coordinator | None = getattr(environment, _COORDINATOR, None)
+    if coordinator is not None:
+        coordinator.conclude()
+
+
+class BrowserProfileUser(FastHttpUser):
+    """One browser profile of one user, with its tabs."""
+
+    concurrency = 4  # connections per profile: tabs send in parallel, as a browser does
+    # geventhttpclient sends an idempotent request again on a connection closed under it;
+    # harness.load.wire does the same for the others, as a browser does.
+    max_retries = 1
+
+    def wait_time(self) -> float:
+        return random.uniform(0.5, 1.5) * process_of(self.environment).plan.think_s
+
+    def on_start(self) -> None:
+        process = process_of(self.environment)
+        plan = process.plan
+        index = process.next_index()
+        users = process.target.users
+        wire = LocustWire(self.client, process.faults, process.tally)
+        self.profile = StormProfile(
+            process,
+            wire,
+            fate=plan.fate_of(index),
+            user=users[index % len(users)],
+            tabs=plan.tabs,
+        )
+        self.timers: list[gevent.Greenlet] = []
+        process.profiles.append(self.profile)
+        process.tally.add("profiles")
+        if plan.shape == "steady":  # profiles sign in spread over the first lifetime
+            while process.clock.admitted < index % STEADY_STEPS:
+                gevent.sleep(0.1)
+        self._sign_in(process, wire, index)
+
+    def _sign_in(self, process: ProcessState, wire: LocustWire, index: int) -> None:
+        pool: SessionPool | None = getattr(self.environment, _POOL, None)
+        user = self.profile.user
+        try:
+            if pool is None or index < process.plan.login_sample:
+                reply = log_in(process, wire, user)
+            else:
+                reply = from_pool(pool, process, wire, user)
+            self.profile.start_session(reply)
+        except SignInFailed as exc:
+            process.tally.add("sign_in_failed")
+            process.tally.reasons[str(exc)] += 1
+            self.profile.open = False
+            return
+        process.tally.signed_in(time.time())
+        if self.profile.fate == "expired":
+            self.profile.go_away()
+        self.timers = [gevent.spawn(tab.run_timer) for tab in self.profile.tabs]
+
+    @task
+    def act(self) -> None:
+        if self.profile.fate == "active":
+            self.profile.act(f"{random.randint(1, 99)}+{random.randint(1, 99)}")
+
+    def on_stop(self) -> None:
+        self.profile.open = False
+        gevent.killall(self.timers, block=False)

@@ -35,6 +35,7 @@ HARNESS_ATTR = "harness"
 # The parameter the `drivers` marker parametrises: a test's suite follows its driver.
 DRIVER_PARAM = "driver"
 MESSAGE_LIMIT = 400
+_STORY_PROPERTIES = frozenset({"ac", "scenario", "suite"})
 
 
 def suite_of_path(path: str) -> str:
@@ -151,6 +152,9 @@ class ResultCollector:
     def _record(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
         result = self._result(report.nodeid, data)
         result.duration_s += report.duration
+        result.properties = [
+            (str(k), str(v)) for k, v in report.user_properties if k not in _STORY_PROPERTIES
+        ]
         if report.failed and result.status != FAILED:
             message = data.get("message", "failed")
             result.status = FAILED

@@ -8,15 +8,19 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from harness.conformance.verdicts import conformance_verdicts
+from harness.events import Exchange
 from harness.report import load_section
 from harness.report.model import FAILED, NOT_APPLICABLE, SKIPPED, RunResult, TestResult
 from harness.report.outcome import Outcome
 from harness.report.timeline import render_timeline
 from harness.report.timeline_marks import MARKS, format_offset, mark_for
 from harness.report.trend import TrendPoint, render_trend
-from harness.story import SUITES
+from harness.story import STORY_SUITES
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+# Exchanges shown per test at each end; a long check keeps the rest in events.ndjson.
+EVIDENCE_SHOWN = 12
 # Failures first, then what did not run, then passes; run order within each.
 DISPLAY_ORDER = {FAILED: 0, NOT_APPLICABLE: 1, SKIPPED: 2}
 
@@ -49,6 +53,19 @@ def _test_view(test: TestResult) -> dict[str, Any]:
         "artifacts": [
             {"label": a.label, "path": a.path, "image": _is_image(a.path)} for a in test.artifacts
         ],
+        **_evidence(test),
+    }
+
+
+def _evidence(test: TestResult) -> dict[str, Any]:
+    """A conformance check's requests and answers: the first and last ones when there are many."""
+    exchanges = [e for e in test.events if isinstance(e, Exchange)]
+    if len(exchanges) <= 2 * EVIDENCE_SHOWN:
+        return {"exchanges": exchanges, "exchanges_left_out": 0, "exchanges_tail": []}
+    return {
+        "exchanges": exchanges[:EVIDENCE_SHOWN],
+        "exchanges_left_out": len(exchanges) - 2 * EVIDENCE_SHOWN,
+        "exchanges_tail": exchanges[-EVIDENCE_SHOWN:],
     }
 
 
@@ -75,7 +92,9 @@ def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None
             run=run,
             outcome=outcome,
             summary=run.summary(),
-            suites=SUITES,
+            # The conformance suite maps to standards, not to the story: it has its own table.
+            suites=STORY_SUITES,
+            story_ran=any(t.suite != "conformance" for t in run.tests),
             criteria=run.acceptance_criteria(),
             descriptions={**story.criterion_texts, **story.row_expectations},
             story=story,
@@ -83,6 +102,7 @@ def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None
             scenarios=run.scenario_rows(),
             tests={t.id: t for t in run.tests},
             views=[_test_view(t) for t in ordered],
+            conformance=conformance_verdicts(run.tests),
             legend=_legend(),
             trend=render_trend(trend) if trend and len(trend) > 1 else None,
             load_figures=load_section.figures(run.load) if run.load else [],

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.conformance.verdicts import conformance_verdicts
 from harness.report.model import Coverage, RunResult, TestResult
 from harness.report.outcome import Outcome
 
@@ -48,6 +49,7 @@ def _test(test: TestResult) -> dict[str, Any]:
         },
         "skip_reason": test.skip_reason,
         "artifacts": [{"label": a.label, "path": a.path} for a in test.artifacts],
+        "properties": [list(pair) for pair in test.properties],
     }
 
 
@@ -84,6 +86,8 @@ def results_document(run: RunResult, outcome: Outcome) -> dict[str, Any]:
             name: _coverage(row, rows.get(name)) for name, row in run.scenario_rows().items()
         },
         "tests": [_test(t) for t in run.tests],
+        # One verdict per check of the conformance suite (docs/conformance.md).
+        "conformance": [row.to_dict() for row in conformance_verdicts(run.tests)],
         "load": run.load,
         "events_file": EVENTS_FILE,
     }

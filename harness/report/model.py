@@ -9,7 +9,7 @@ from typing import Any
 
 from harness.events import Artifact, Event
 from harness.report.outcome import Outcome
-from harness.story import SUITES, Story, default_story
+from harness.story import STORY_SUITES, Story, default_story
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 NOT_APPLICABLE, NOT_COVERED, NOT_RUN = "not_applicable", "not_covered", "not_run"
@@ -51,6 +51,8 @@ class TestResult:
     failure: Failure | None = None
     skip_reason: str | None = None
     events: list[Event] = field(default_factory=list)
+    # user_properties beyond the story tags: a conformance check's verdict, warnings, references
+    properties: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -101,7 +103,8 @@ def coverage(tests: Iterable[TestResult], suites_run: Iterable[str]) -> Coverage
     tests = list(tests)
     ran = set(suites_run)
     by_suite = {
-        s: combine(t.status for t in tests if t.suite == s) if s in ran else NOT_RUN for s in SUITES
+        s: combine(t.status for t in tests if t.suite == s) if s in ran else NOT_RUN
+        for s in STORY_SUITES
     }
     return Coverage(combine(t.status for t in tests), [t.id for t in tests], by_suite)
 
@@ -112,7 +115,7 @@ class RunResult:
     started_at: datetime
     wall_s: float = 0.0
     base_url: str | None = None
-    target: str = "embedded reference app"
+    target: str = ""  # the target profile and where its app ran
     story: Story = field(default_factory=default_story)
     strict: bool = False
     tests: list[TestResult] = field(default_factory=list)

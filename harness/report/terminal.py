@@ -6,9 +6,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from harness.conformance.summary import print_verdicts
+from harness.conformance.verdicts import conformance_verdicts
 from harness.report.model import Coverage, RunResult
 from harness.report.outcome import Outcome, decide
-from harness.story import SUITES
+from harness.story import STORY_SUITES
 
 STYLES = {
     "passed": "bold green",
@@ -36,7 +38,7 @@ def _coverage_table(
     table = Table(title=title, title_justify="left", title_style="bold")
     table.add_column("", overflow="fold", max_width=24)
     table.add_column("", overflow="fold", min_width=14)
-    for suite in SUITES:
+    for suite in STORY_SUITES:
         table.add_column(suite, no_wrap=True)
     table.add_column("tests", justify="right")
     for name, row in rows.items():
@@ -44,7 +46,7 @@ def _coverage_table(
         table.add_row(
             f"[{STYLES[row.status]}]{escape(name)}[/]",
             escape(description) if description is not None else f"[yellow]{note}[/]",
-            *(styled(row.by_suite.get(s, "not_run")) for s in SUITES),
+            *(styled(row.by_suite.get(s, "not_run")) for s in STORY_SUITES),
             str(len(row.tests)),
         )
     return table
@@ -67,6 +69,24 @@ def print_outcome(run: RunResult, outcome: Outcome, console: Console) -> None:
 
 
 def print_summary(run: RunResult, console: Console) -> None:
+    if not run.tests or any(test.suite != "conformance" for test in run.tests):
+        _print_story_tables(run, console)
+    verdicts = conformance_verdicts(run.tests)
+    if verdicts:
+        print_verdicts(verdicts, console, title="Session conformance", wall_s=run.wall_s)
+    for error in run.collection_errors:
+        console.print(f"[bold red]ERROR[/] collecting {escape(error.describe())}", highlight=False)
+    for test in run.tests:
+        if test.failure is not None:
+            # escape: "[alice/tab1]" in a message is text, not rich markup
+            console.print(
+                f"[bold red]FAILED[/] {escape(test.id)}\n  {escape(test.failure.message)}",
+                highlight=False,
+            )
+    print_outcome(run, run.outcome or decide(run), console)
+
+
+def _print_story_tables(run: RunResult, console: Console) -> None:
     story = run.story
     not_listed = f"not in story {story.id}"
     console.print(
@@ -83,13 +103,3 @@ def print_summary(run: RunResult, console: Console) -> None:
             "Story test scenarios", rows, story.row_expectations, "beyond the table"
         )
         console.print(table)
-    for error in run.collection_errors:
-        console.print(f"[bold red]ERROR[/] collecting {escape(error.describe())}", highlight=False)
-    for test in run.tests:
-        if test.failure is not None:
-            # escape: "[alice/tab1]" in a message is text, not rich markup
-            console.print(
-                f"[bold red]FAILED[/] {escape(test.id)}\n  {escape(test.failure.message)}",
-                highlight=False,
-            )
-    print_outcome(run, run.outcome or decide(run), console)

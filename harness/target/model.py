@@ -250,6 +250,7 @@ class Server(_Strict):
 
 class Capabilities(_Strict):
     config: str | None = Field(None, pattern=r"^/")  # the reference app's session-config protocol
+    sessions: str | None = Field(None, pattern=r"^/")  # bulk sessions for load (docs/load.md)
 
 
 class TargetProfile(_Strict):

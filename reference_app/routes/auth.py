@@ -38,7 +38,7 @@ def _user(svc: Services, email: str) -> dict[str, str]:
     return user.to_public() if user else {"email": email, "name": email}
 
 
-def _token_body(svc: Services, grant: Grant) -> dict[str, Any]:
+def token_body(svc: Services, grant: Grant) -> dict[str, Any]:
     session = grant.session
     return {
         "access_token": grant.access.token,
@@ -52,16 +52,13 @@ def _token_body(svc: Services, grant: Grant) -> dict[str, Any]:
     }
 
 
-def _set_refresh_cookie(request: Request, response: Response, token: str) -> None:
+def set_refresh_cookie(request: Request, response: Response, token: str) -> None:
     # No Max-Age: the server is the authority on expiry and answers with the precise reason.
-    response.set_cookie(
-        REFRESH_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        path=COOKIE_PATH,
-        secure=request.url.scheme == "https",
-    )
+    # Written out (as Starlette's set_cookie would) rather than through http.cookies: a
+    # refresh token is made of URL-safe characters only, and this is on the refresh path.
+    secure = "; Secure" if request.scope.get("scheme") == "https" else ""
+    cookie = f"{REFRESH_COOKIE}={token}; HttpOnly; Path={COOKIE_PATH}; SameSite=strict{secure}"
+    response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
 
 
 @router.post(
@@ -75,9 +72,9 @@ async def login(
     address = request.client.host if request.client else ""
     user = await svc.logins.authenticate(body.email, body.password, address)
     grant = await svc.call(svc.sessions.start, user)
-    _set_refresh_cookie(request, response, grant.refresh_token)
+    set_refresh_cookie(request, response, grant.refresh_token)
     response.headers.update(NO_STORE)
-    return await svc.call(_token_body, svc, grant)
+    return await svc.call(token_body, svc, grant)
 
 
 @router.post("/refresh", responses=error_responses(401, 403, 413, 503))
@@ -86,8 +83,8 @@ async def refresh(request: Request) -> JSONResponse:
     await require_csrf(request)
     svc = services_of(request)
     grant = await svc.call(svc.sessions.refresh, request.cookies.get(REFRESH_COOKIE))
-    response = JSONResponse(_token_body(svc, grant), headers=NO_STORE)
-    _set_refresh_cookie(request, response, grant.refresh_token)
+    response = JSONResponse(token_body(svc, grant), headers=NO_STORE)
+    set_refresh_cookie(request, response, grant.refresh_token)
     return response
 
 
@@ -99,7 +96,7 @@ async def logout(request: Request, response: Response, svc: ServicesDep) -> dict
         path=COOKIE_PATH,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=request.scope.get("scheme") == "https",
     )
     return {"ok": True}
 

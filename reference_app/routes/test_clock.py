@@ -1,6 +1,7 @@
 """`/__harness__/clock`: lets an out-of-process harness move the app's time.
 
-Opt-in: `create_app` includes this router only with `test_clock` on.
+Opt-in: `create_app` includes this router only with `test_clock` on. `loopback_only` guards
+every `/__harness__` route.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class ClockMove(BaseModel):
         return self
 
 
-async def _loopback_only(request: Request) -> None:
+async def loopback_only(request: Request) -> None:
     if not _is_loopback(request.client.host if request.client else ""):
         raise ApiError(403, "forbidden", "the test clock answers loopback clients only")
     # DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 reaches us
@@ -70,7 +71,7 @@ def _is_loopback(host: str) -> bool:
 # The gate is a router dependency so it answers before the body is validated.
 router = APIRouter(
     prefix="/__harness__",
-    dependencies=[Depends(_loopback_only)],
+    dependencies=[Depends(loopback_only)],
     responses=error_responses(403, 405),
 )
 

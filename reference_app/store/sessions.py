@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pymongo.collection import Collection
@@ -62,6 +62,9 @@ class SessionStore(Protocol):
 
     def active_sids_of(self, user: str) -> list[str]: ...
     def count(self) -> int: ...
+
+
+_TIME_FIELDS = tuple(f.name for f in dataclasses.fields(Session) if "datetime" in str(f.type))
 
 
 def _revocation(reason: str, at: datetime) -> dict[str, Any]:
@@ -114,9 +117,14 @@ class MemorySessionStore:
 
     def _stored(self, session: Session) -> Session:
         # Aware UTC at millisecond precision: what the document round trip would give back.
-        return Session.from_document(
-            DocumentCodec().decode(self._codec.encode(session.to_document()))
-        )
+        # Field by field, and only where needed (a rotation's times already are): a write
+        # is on the refresh path.
+        times: dict[str, Any] = {}
+        for name in _TIME_FIELDS:
+            value = getattr(session, name)
+            if value is not None and (value.tzinfo is not UTC or value.microsecond % 1000):
+                times[name] = self._stored_time(value)
+        return dataclasses.replace(session, **times) if times else session
 
     def get(self, sid: str) -> Session | None:
         session = self._sessions.get(sid)

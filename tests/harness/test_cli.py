@@ -181,9 +181,10 @@ def test_run_against_a_base_url_from_a_project_with_warnings_as_errors(tmp_path:
     assert "Traceback" not in result.stderr
     doc = json.loads((tmp_path / "out" / "latest" / "results.json").read_text())
     assert doc["summary"]["passed"] == 1
-    assert doc["target"] == server.base_url  # the true target, not "embedded reference app"
+    # The true target: the profile's name and where the app answered.
+    assert doc["target"] == f"reference-app ({server.base_url})"
     assert (
-        f"target: <b>{server.base_url}</b>"
+        f"target: <b>reference-app ({server.base_url})</b>"
         in (tmp_path / "out" / "latest" / "index.html").read_text()
     )
 

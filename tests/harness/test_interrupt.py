@@ -55,7 +55,8 @@ from harness.load.runner import StormConfig, run_storm
 
 def test_holds(tmp_path):
     Path(os.environ["HARNESS_TEST_MARK"]).write_text("waiting")
-    run_storm(StormConfig(users=2, spawn_rate=2.0, seconds=120), tmp_path)
+    config = StormConfig(profiles=2, lifetimes=2, tick_s=1.0, think_s=1.0, between_s=120.0)
+    run_storm(config, tmp_path)
 """,
 }
 # What must be running before the signal: the process the suite's resources live in.

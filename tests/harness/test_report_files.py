@@ -59,7 +59,9 @@ def sample_run(tmp_path: Path) -> RunResult:
         scenarios=["Refresh token expired"],
         failure=Failure("call", "AssertionError: no redirect", "long text"),
     )
-    return RunResult("20260105T090000Z", T0, wall_s=1.5, tests=[ok, bad])
+    return RunResult(
+        "20260105T090000Z", T0, wall_s=1.5, tests=[ok, bad], target="reference-app (in process)"
+    )
 
 
 def test_results_json_follows_the_documented_schema(tmp_path: Path) -> None:
@@ -78,7 +80,7 @@ def test_results_json_follows_the_documented_schema(tmp_path: Path) -> None:
         "warnings": [],
         "exit_code": 1,
     }
-    assert doc["story"]["id"] == "3.2" and doc["target"] == "embedded reference app"
+    assert doc["story"]["id"] == "3.2" and doc["target"] == "reference-app (in process)"
     assert doc["acceptance_criteria"]["AC1"]["status"] == "passed"
     assert doc["acceptance_criteria"]["AC4"] == {
         "description": doc["acceptance_criteria"]["AC4"]["description"],

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = {
     "harness/scenarios/api/test_ac1_active_user_not_redirected.py",
     "harness/scenarios/browser/test_multiple_tabs.py",
+    "harness/scenarios/conformance/test_rotation.py",
+    "harness/conformance/session.py",
     "harness/scenarios/load/test_refresh_storm.py",
     "harness/stories/story-3.2.toml",
     "harness/builtin-scenarios.ini",
@@ -90,3 +92,6 @@ def test_wheel_in_a_fresh_venv_runs_init_and_the_bundled_scenarios_from_empty_fo
     result = summary(elsewhere)
     assert result["story"] == "3.2" and result["outcome"] == "passed"
     assert result["passed"] == result["total"] and int(result["total"]) > 30  # type: ignore[call-overload]
+    checked = sh(cli, "check", "--target", "reference-app", "-k", "rotates", cwd=elsewhere)
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
+    assert "1 pass" in checked.stdout

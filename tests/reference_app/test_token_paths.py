@@ -16,6 +16,13 @@ APP_DIR = Path(reference_app.__file__).parent
 QUARANTINE = APP_DIR / "regressions.py"  # deliberate bugs live only here
 
 
+def _signer(node: ast.expr) -> bool:
+    """`jwt.encode(...)`, or the encode of a JWS object (`self._jws.encode(...)`)."""
+    if isinstance(node, ast.Name):
+        return node.id == "jwt"
+    return isinstance(node, ast.Attribute) and node.attr.lstrip("_") == "jws"
+
+
 def _jwt_encode_sites() -> list[str]:
     sites = []
     for path in sorted(APP_DIR.rglob("*.py")):
@@ -23,11 +30,7 @@ def _jwt_encode_sites() -> list[str]:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             func = node.func if isinstance(node, ast.Call) else None
-            if (
-                isinstance(func, ast.Attribute)
-                and func.attr == "encode"
-                and (isinstance(func.value, ast.Name) and func.value.id == "jwt")
-            ):
+            if isinstance(func, ast.Attribute) and func.attr == "encode" and _signer(func.value):
                 sites.append(f"{path.relative_to(APP_DIR)}:{node.lineno}")
     return sites
 

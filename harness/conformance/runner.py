@@ -1,0 +1,116 @@
+"""`session-harness check`: the conformance suite against one app, as a library call.
+
+It is `session-harness run --suite conformance` against the app it found, preceded by a
+preflight that turns an unreachable app or a refused first user into one line (exit 2), and
+followed by the verdict table instead of the story's matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from harness._realtime import wall_seconds
+from harness.conformance.preflight import located, preflight
+from harness.conformance.summary import print_verdicts
+from harness.conformance.verdicts import FAIL, WARN, CheckVerdict, conformance_verdicts
+from harness.interrupts import SignalGuard
+from harness.processes import ChildSweep
+from harness.report.model import RunResult
+from harness.report.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PYTEST_USAGE_ERROR
+from harness.report.progress import ProgressPlugin
+from harness.runner import ConfigError, RunOptions, find_scenarios, pytest_args
+from harness.target import load_profile
+
+SUITE = "conformance"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    exit_code: int
+    verdicts: list[CheckVerdict]
+    base_url: str
+    report_dir: Path | None
+    wall_s: float
+
+
+def check(
+    target: str | Path,
+    *,
+    base_url: str | None = None,
+    report_dir: Path = Path("reports"),
+    strict: bool = False,
+    keyword: str | None = None,
+    scenarios_dir: str | Path | None = None,
+    console: Console | None = None,
+) -> CheckOutcome:
+    """Load the profile, find the app, check it answers, run the checks, print the verdicts.
+
+    Raises ProfileError for a bad profile and ConfigError (one line) for an app that cannot
+    be found, reached or signed in to, or a selection that matches no check.
+    """
+    console = console or Console()
+    profile = load_profile(target)
+    root = find_scenarios(scenarios_dir)
+    if not (root / SUITE).is_dir():
+        raise ConfigError(f"conformance checks not found: {root / SUITE}")
+    _report_root(report_dir)
+    started = wall_seconds()
+    with located(profile, base_url) as app:
+        preflight(profile, app.base_url)
+        console.print(
+            f"checking {profile.name} at {app.base_url} ({app.how})", markup=False, soft_wrap=True
+        )
+        options = RunOptions(
+            suite=SUITE,
+            report_dir=report_dir,
+            keyword=keyword,
+            base_url=app.base_url,
+            target=str(profile.source),
+        )
+        progress = ProgressPlugin(console)
+        code = _pytest_main(pytest_args(options, root), progress)
+    wall_s = wall_seconds() - started
+    finished = progress.run
+    if finished is None or finished.outcome is None:  # pytest stopped before it began
+        exit_code = EXIT_USAGE if code == PYTEST_USAGE_ERROR else EXIT_FAILED
+        return CheckOutcome(exit_code, [], app.base_url, progress.report_dir, wall_s)
+    verdicts = conformance_verdicts(finished.tests)
+    if not verdicts and not finished.collection_errors and finished.interrupted is None:
+        raise ConfigError("no check matched the selection (check -k)")
+    print_verdicts(verdicts, console, title=f"Session conformance: {profile.name}", wall_s=wall_s)
+    if progress.report_dir is not None:
+        index = progress.report_dir / "index.html"
+        console.print(f"report: {index}", highlight=False, soft_wrap=True)
+    exit_code = _exit_code(finished, verdicts, strict)
+    return CheckOutcome(exit_code, verdicts, app.base_url, progress.report_dir, wall_s)
+
+
+def _pytest_main(args: Sequence[str], progress: ProgressPlugin) -> int:
+    """pytest.main under the run's signal guard, then stop whatever the checks left running."""
+    sweep = ChildSweep()
+    try:
+        with SignalGuard():
+            return int(pytest.main(list(args), plugins=[progress]))
+    finally:
+        sweep.stop()
+
+
+def _report_root(report_dir: Path) -> None:
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the report directory {report_dir}: {exc}") from None
+
+
+def _exit_code(run: RunResult, verdicts: Sequence[CheckVerdict], strict: bool) -> int:
+    """1 on a fail (or a warn with --strict); an interrupted or broken run keeps its own code."""
+    assert run.outcome is not None
+    if run.interrupted is not None or run.collection_errors:
+        return run.outcome.exit_code or EXIT_FAILED
+    failing = {FAIL, WARN} if strict else {FAIL}
+    return EXIT_FAILED if any(row.verdict in failing for row in verdicts) else EXIT_OK
