@@ -297,7 +297,7 @@ class StormProfile:
                 return reply
             tally.add("refresh_retries")
             gevent.sleep(step.delay)
-            if not self.in_session:
+            if not self.signed_in:
                 return None
 
     def take_grant(self, reply: Reply, purpose: Any) -> AccessToken:
@@ -337,7 +337,7 @@ class StormProfile:
 
     def end_session(self, reason: str) -> None:
         """A fatal answer or timer: every tab goes to the login page; judge it once."""
-        if not self.in_session:
+        if not self.signed_in:
             return
         self.state.sign_out(reason, self.state.policy.message_for(reason), redirect=True)
         tally = self.process.tally
@@ -369,7 +369,7 @@ class StormProfile:
     def act(self, text: str) -> None:
         """One user action in a random tab: mostly reading (the [probe]), now and then the
         [action] (a chat message); either one alone when the profile declares only it."""
-        if not self.in_session or self.away:
+        if not self.signed_in or self.away:
             return
         tab = random.choice(self.tabs)
         writes = self.target.probe is None or random.random() < ACTION_SHARE
@@ -389,7 +389,7 @@ class StormProfile:
     def due(self, lifetime: int) -> None:
         """A herd begins: this profile has to renew (or be signed out) in it."""
         self._herd_done()
-        if self.in_session and not self.away:
+        if self.signed_in and not self.away:
             self.due_in = lifetime
             self.process.tally.pending[lifetime] += 1
 
@@ -400,7 +400,7 @@ class StormProfile:
 
     def judge_end(self) -> None:
         """The storm is over: still signed in although the session should have ended?"""
-        if self.in_session and missed_logout(
+        if self.signed_in and missed_logout(
             self.fate, self.process.clock.now_s(), self.deadlines(), returned=self.returned
         ):
             self.process.tally.add("missed_logouts")
