@@ -190,18 +190,18 @@ class BrowserTab:
             return await self.page.locator(_BOT_DONE).nth(before).inner_text()
         status = await self.page.get_by_test_id("chat-status").inner_text()
         if refusals:
-            raise ActionFailed(*refusals[-1])
+            raise ActionFailed(refusals[-1].status, await error_code(refusals[-1]))
         raise ConnectionProblem(status)
 
     @contextmanager
-    def _refusals(self, paths: set[str]) -> Iterator[list[tuple[int, str]]]:
-        """The error answers (status, path) to these paths while the block runs."""
-        seen: list[tuple[int, str]] = []
+    def _refusals(self, paths: set[str]) -> Iterator[list[Response]]:
+        """The error answers to these paths while the block runs (a 401 is the auth path's)."""
+        seen: list[Response] = []
 
         def note(response: Response) -> None:
             path = urlsplit(response.url).path
             if path in paths and response.status >= 400 and response.status != 401:
-                seen.append((response.status, path))
+                seen.append(response)
 
         self.page.on("response", note)
         try:

@@ -6,7 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from harness.client import ClientOptions, LoginFailed, Profile, SignedOut
+from harness.client import (
+    ActionFailed,
+    ClientOptions,
+    LoginFailed,
+    Profile,
+    SignedOut,
+    Unsupported,
+)
 from harness.clock import VirtualClock
 from harness.events import (
     LoggedIn,
@@ -91,7 +98,7 @@ async def test_streaming_with_an_expired_token_refreshes_through_the_same_path(
     alice = await profile(options=ClientOptions(proactive_refresh=False))
     tab = await alice.login(*ALICE)
     await clock.advance(timedelta(minutes=45))
-    chunks = await tab.stream_chat("hello stream")
+    chunks = await tab.stream_chunks("hello stream")
     assert len(chunks) > 1
     assert "".join(chunks) == await tab.chat("hello stream")
     assert [e.path for e in recorder.of_kind(Unauthorized)] == ["/api/chat/stream"]  # type: ignore[attr-defined]
@@ -164,3 +171,32 @@ async def test_client_regression_listed_by_the_server_is_applied_by_the_client(
     assert recorder.count(RefreshStarted) == 0  # no timer refresh before expiry
     assert (await tab.get("/api/chat/history")).status_code == 200
     assert [e.error for e in recorder.of_kind(Unauthorized)] == ["token_expired"]  # type: ignore[attr-defined]
+
+
+async def test_error_answer_to_an_action_raises_action_failed_with_the_code(
+    profile: ProfileFactory,
+) -> None:
+    alice: Profile = await profile()
+    tab = await alice.login(*ALICE)
+    alice.network.fail_next("/api/chat", status=500, error="boom")
+    with pytest.raises(ActionFailed) as refused:
+        await tab.chat("2+2")
+    assert (refused.value.status, refused.value.error) == (500, "boom")
+    assert await tab.chat("2+2") == "4"  # the user is still signed in
+
+
+async def test_logout_shows_the_sign_out_message_in_every_tab(profile: ProfileFactory) -> None:
+    alice: Profile = await profile()
+    tabs = [await alice.login(*ALICE), await alice.open_tab()]
+    await tabs[1].logout()
+    assert [await tab.login_reason() for tab in tabs] == ["logout", "logout"]
+    assert [await tab.login_message() for tab in tabs] == ["You have signed out."] * 2
+
+
+@pytest.mark.parametrize("verb", ["hide", "show", "freeze_holding_lock"])
+async def test_page_only_verbs_on_a_simulated_tab_are_unsupported(
+    profile: ProfileFactory, verb: str
+) -> None:
+    tab = await (await profile()).login(*ALICE)
+    with pytest.raises(Unsupported, match="no page"):
+        await getattr(tab, verb)()
