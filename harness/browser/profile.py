@@ -246,7 +246,7 @@ class BrowserProfile:
     async def clock_moved(self, now: datetime, mode: str) -> None:
         if mode not in ("run_for", "fast_forward"):
             raise ValueError(f"unknown clock mode {mode!r} (run_for or fast_forward)")
-        self._app_at = None  # the virtual clock has just set the app to `now`
+        self._app_at = now  # the virtual clock has just set the app there
         await self.in_flight.settle()
         requests = self.in_flight.started
         ticks = round((now - self.page_now()).total_seconds() * 1000)
@@ -275,12 +275,13 @@ class BrowserProfile:
         """Wait for what the timers that fired started, the requests they sent included.
 
         A timer that first asks whether another tab holds the refresh lock sends its refresh
-        when the browser answers; a lock query of our own, answered after it, is a barrier.
+        when the browser answers; a lock query of our own, answered after every earlier one
+        of the profile (one lock manager per origin), is a barrier.
         """
-        for tab in self.tabs:
-            if not tab.page.is_closed():
-                with contextlib.suppress(PlaywrightError):  # the page is navigating
-                    await tab.page.evaluate(LOCKS_BARRIER)
+        page = next((tab.page for tab in self.tabs if not tab.page.is_closed()), None)
+        if page is not None:
+            with contextlib.suppress(PlaywrightError):  # the page is navigating
+                await page.evaluate(LOCKS_BARRIER)
         await self.in_flight.settle()
 
     async def _pages_caught_up(self) -> None:

@@ -169,7 +169,6 @@ class BrowserTab:
         return await self._send(text, stream=True)
 
     async def _send(self, text: str, *, stream: bool) -> str:
-        await self._require_signed_in()
         await self._look()
         # Replies are counted: the history must be in before the count is taken.
         await self.settled()
@@ -319,7 +318,9 @@ class BrowserTab:
             await self.wait_for_login_page(NAVIGATION_TIMEOUT_MS)
 
     async def _require_signed_in(self) -> None:
-        if not await self.signed_in():
+        """On the login page (or on its way there): SignedOut, as a simulated tab raises."""
+        await self.recording.settle()
+        if self.on_login_page:
             await self._raise_signed_out()
 
     async def _raise_signed_out(self) -> NoReturn:

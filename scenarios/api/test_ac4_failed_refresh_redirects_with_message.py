@@ -9,6 +9,7 @@ import pytest
 
 from harness import (
     CheckFailed,
+    ClientOptions,
     ConnectionProblem,
     ProfileDriver,
     ProfileFactory,
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.drivers("api", "browser")
 async def return_after_refresh_token_expired(
     profile: ProfileFactory, clock: VirtualClock, promise: Promise
 ) -> tuple[ProfileDriver, TabDriver]:
-    user = await profile()
+    # A refresh the user's action starts retries while the user waits (real seconds in
+    # Chromium): the backoff is not what these tests check, so it is short.
+    user = await profile(options=ClientOptions(retry_delays=(0.1, 0.1)))
     tab = await user.login()
     await clock.advance(promise.refresh_ttl + timedelta(minutes=1), mode="fast_forward")
     # A refresh failing on the way back retries: its backoff runs on the clock.
