@@ -82,8 +82,8 @@ MARKERS = (
     "needs(*capabilities): what the target must offer (clock, logout, stream, ...); "
     "without it the test is reported not applicable",
     "drivers(*names, **reasons): run the test once per driver (api: simulated tabs, browser: "
-    "Chromium; default both), a driver given as name=reason reported not applicable; each "
-    "run belongs to its driver's suite",
+    "Chromium; default both); a driver given as name=reason does not run and the parity "
+    "table says why; each run belongs to its driver's suite",
 )
 _COLLECTOR = "session_harness_collector"
 _STARTED = pytest.StashKey[float]()
@@ -159,32 +159,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """`@pytest.mark.drivers("api", "browser")`: one test per driver, through `driver`.
 
     A driver named with a reason (`drivers("api", browser="the frontend has no ...")`) gets
-    its test too, reported not applicable with that reason.
+    no test: the report's parity table shows it not applicable, with the reason.
     """
     marker = metafunc.definition.get_closest_marker("drivers")
     if marker is None:
         return
     names = [str(name) for name in marker.args]
-    reasons = {str(name): str(why) for name, why in marker.kwargs.items()}
-    if not names and not reasons:
-        names = list(DRIVERS)
+    reasons = [str(name) for name in marker.kwargs]
     every = [*names, *reasons]
     if set(every) - set(DRIVERS) or len(set(every)) != len(every):
         raise pytest.UsageError(
             f"{metafunc.definition.nodeid}: @pytest.mark.drivers: name each of "
             f"{', '.join(DRIVERS)} at most once, to run or with the reason it cannot"
         )
-    params = [
-        pytest.param(name, marks=_not_applicable(reasons[name]) if name in reasons else ())
-        for name in sorted(every, key=DRIVERS.index)
-    ]
+    run = names or [driver for driver in DRIVERS if driver not in reasons]
     if DRIVER_PARAM not in metafunc.fixturenames:
         metafunc.fixturenames.append(DRIVER_PARAM)
-    metafunc.parametrize(DRIVER_PARAM, params, indirect=True, ids=str)
-
-
-def _not_applicable(why: str) -> pytest.MarkDecorator:
-    return pytest.mark.skip(reason=NOT_APPLICABLE + why)
+    metafunc.parametrize(DRIVER_PARAM, run, indirect=True, ids=str)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -103,6 +103,9 @@ def report_data(
     acs, scenarios = story_tags(item)
     data: dict[str, Any] = {"suite": suite_of(item), "ac": acs, "scenarios": scenarios}
     data["driver"], data["written_once"] = driver_variant(item)
+    marker = item.get_closest_marker("drivers")
+    if marker is not None and marker.kwargs:  # drivers that cannot run it, and why
+        data["not_applicable"] = {str(k): str(v) for k, v in marker.kwargs.items()}
     if report.failed:
         text = call.excinfo.exconly() if call.excinfo is not None else report.longreprtext
         data["message"] = first_line(text)
@@ -151,6 +154,7 @@ class ResultCollector:
                 scenarios=data["scenarios"],
                 driver=data.get("driver"),
                 written_once=data.get("written_once"),
+                not_applicable=data.get("not_applicable", {}),
             )
             self.running[nodeid] = result
         return result

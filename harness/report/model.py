@@ -55,6 +55,7 @@ class TestResult:
     properties: list[tuple[str, str]] = field(default_factory=list)
     driver: str | None = None  # for a test run once per driver (`drivers` marker)
     written_once: str | None = None  # then: its id without the driver
+    not_applicable: dict[str, str] = field(default_factory=dict)  # drivers it cannot run with
 
     @property
     def name(self) -> str:

@@ -1,8 +1,9 @@
 """The parity table: each scenario written once for both drivers, and how it fared with each.
 
 A test marked `@pytest.mark.drivers(...)` runs once per driver; its runs share an id without
-the driver (`TestResult.written_once`). A driver whose run is missing (deselected, or the
-run stopped) shows as not run.
+the driver (`TestResult.written_once`). A driver the marker names with a reason has no run
+and shows as not applicable, with it; any other missing run (deselected, or the run
+stopped) shows as not run.
 """
 
 from __future__ import annotations
@@ -66,12 +67,16 @@ def parity_rows(tests: Iterable[TestResult]) -> list[ParityRow]:
 
 
 def _row(scenario: str, by_driver: dict[str, TestResult]) -> ParityRow:
-    cells: dict[str, ParityCell] = {
-        driver: ParityCell(test.status, test.id, test.skip_reason)
-        if (test := by_driver.get(driver)) is not None
-        else ParityCell(NOT_RUN)
-        for driver in DRIVERS
-    }
+    reasons = {d: why for test in by_driver.values() for d, why in test.not_applicable.items()}
+    cells: dict[str, ParityCell] = {}
+    for driver in DRIVERS:
+        test = by_driver.get(driver)
+        if test is not None:
+            cells[driver] = ParityCell(test.status, test.id, test.skip_reason)
+        elif driver in reasons:
+            cells[driver] = ParityCell(NOT_APPLICABLE, None, reasons[driver])
+        else:
+            cells[driver] = ParityCell(NOT_RUN)
     acs = sorted({ac for test in by_driver.values() for ac in test.ac}, key=lambda a: (len(a), a))
     return ParityRow(scenario, acs, cells)
 

@@ -125,6 +125,10 @@ async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
 
 @pytest.mark.scenario("A tab frozen holding the refresh lock")
 @pytest.mark.ac("AC1")
+@pytest.mark.drivers(
+    "browser",
+    api="simulated tabs never freeze: their profile's lock has no timeout to wait out",
+)
 async def test_tab_frozen_holding_the_refresh_lock_cannot_stop_the_others_refreshing(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:

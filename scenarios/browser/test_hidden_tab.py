@@ -15,7 +15,7 @@ ASLEEP = timedelta(hours=2)
 @pytest.mark.ac("AC1", "AC3")
 @pytest.mark.scenario("User idle 30 min, returns")
 @pytest.mark.refapp(idle_timeout_seconds=0)  # two hours away must not count as idle here
-@pytest.mark.drivers("api", "browser")  # simulated tabs have no visibility: not applicable
+@pytest.mark.drivers("browser", api="a simulated tab has no visibility: no page to hide")
 async def test_hidden_tab_waking_after_two_hours_refreshes_once_and_keeps_working(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
 ) -> None:

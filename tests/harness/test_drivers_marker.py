@@ -74,19 +74,22 @@ def test_drivers_marker_makes_one_test_per_driver_in_its_drivers_suite(
         "test_both_modes[browser-tab-open]": "browser",
         "test_both_modes[browser-laptop-asleep]": "browser",
         "test_api_only[api]": "api",
-        "test_api_only[browser]": "browser",
         "test_plain": "api",
     }
 
 
-def test_a_driver_named_with_a_reason_is_reported_not_applicable_with_it(
+def test_a_driver_named_with_a_reason_gets_no_test_and_the_parity_table_says_why(
     written_once: pytest.Pytester,
 ) -> None:
-    tests = {t["id"].split("::")[1]: t for t in results(written_once)["tests"]}
-    skipped = tests["test_api_only[browser]"]
-    assert skipped["status"] == "not_applicable"
-    assert skipped["skip_reason"] == "not applicable: the page cannot do this"
-    assert tests["test_api_only[api]"]["status"] == "passed"
+    doc = results(written_once)
+    assert not [t for t in doc["tests"] if "test_api_only[browser]" in t["id"]]
+    [row] = [r for r in doc["parity"]["scenarios"] if r["scenario"].endswith("test_api_only")]
+    assert row["by_driver"]["browser"] == {
+        "status": "not_applicable",
+        "test": None,
+        "reason": "the page cannot do this",
+    }
+    assert doc["summary"]["not_applicable"] == 0  # nothing skipped: strict runs stay green
 
 
 def test_parity_table_has_a_row_per_scenario_written_once_with_each_drivers_status(
@@ -109,8 +112,13 @@ def test_a_driver_left_out_by_the_suite_option_is_not_run_in_the_parity_table(
     written_once: pytest.Pytester,
 ) -> None:
     parity = results(written_once, "--suite", "api")["parity"]
-    browser = {row["by_driver"]["browser"]["status"] for row in parity["scenarios"]}
-    assert browser == {"not_run"}
+    browser = {
+        row["scenario"]: row["by_driver"]["browser"]["status"] for row in parity["scenarios"]
+    }
+    assert set(browser.values()) == {"not_run", "not_applicable"}
+    assert [name for name, status in browser.items() if status == "not_applicable"] == [
+        "scenarios/api/test_once.py::test_api_only"
+    ]
 
 
 def test_html_report_shows_the_parity_table(written_once: pytest.Pytester) -> None:
