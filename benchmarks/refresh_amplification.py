@@ -71,7 +71,7 @@ async def open_profile(session: BrowserSession, user: str, tabs: int) -> Browser
 async def minute_of_work(profile: BrowserProfile, minute: int) -> None:
     await asyncio.gather(*(tab.activity() for tab in profile.tabs))
     tab = profile.tabs[minute % len(profile.tabs)]
-    reply = await tab.send_chat(f"{minute}+1", stream=False)
+    reply = await tab.chat(f"{minute}+1")
     if reply != str(minute + 1):
         raise RuntimeError(f"{tab}: unexpected reply {reply!r}")
 

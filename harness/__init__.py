@@ -14,41 +14,64 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from harness import checks
     from harness.applicability import NotApplicable
+    from harness.behaviour import Pace
     from harness.checks import CheckFailed
-    from harness.client import ClientOptions, ConnectionProblem, Profile, SignedOut, Tab, Target
+    from harness.client import ClientOptions, Profile, Tab, Target
     from harness.client.server_view import ServerView
     from harness.clock import RemoteServerClock, VirtualClock
+    from harness.drivers import (
+        ActionFailed,
+        ConnectionProblem,
+        ExpiryWarning,
+        LoginFailed,
+        ProfileDriver,
+        SignedOut,
+        TabDriver,
+        Unsupported,
+    )
     from harness.events import Event, Recorder
     from harness.fixtures import ProfileFactory
     from harness.target import Promise, TargetProfile, load_profile
 
 _HOMES = {
+    "ActionFailed": "harness.drivers",
     "CheckFailed": "harness.checks",
     "ClientOptions": "harness.client",
-    "ConnectionProblem": "harness.client",
+    "ConnectionProblem": "harness.drivers",
+    "ExpiryWarning": "harness.drivers",
+    "LoginFailed": "harness.drivers",
     "Event": "harness.events",
     "NotApplicable": "harness.applicability",
+    "Pace": "harness.behaviour",
     "ProfileFactory": "harness.fixtures",
     "Promise": "harness.target",
     "TargetProfile": "harness.target",
     "load_profile": "harness.target",
     "Profile": "harness.client",
+    "ProfileDriver": "harness.drivers",
     "Recorder": "harness.events",
     "RemoteServerClock": "harness.clock",
     "ServerView": "harness.client.server_view",
-    "SignedOut": "harness.client",
+    "SignedOut": "harness.drivers",
     "Tab": "harness.client",
+    "TabDriver": "harness.drivers",
     "Target": "harness.client",
+    "Unsupported": "harness.drivers",
     "VirtualClock": "harness.clock",
 }
 
 __all__ = [
+    "ActionFailed",
     "CheckFailed",
     "ClientOptions",
     "ConnectionProblem",
     "Event",
+    "ExpiryWarning",
+    "LoginFailed",
     "NotApplicable",
+    "Pace",
     "Profile",
+    "ProfileDriver",
     "ProfileFactory",
     "Promise",
     "Recorder",
@@ -56,8 +79,10 @@ __all__ = [
     "ServerView",
     "SignedOut",
     "Tab",
+    "TabDriver",
     "Target",
     "TargetProfile",
+    "Unsupported",
     "VirtualClock",
     "checks",
     "load_profile",

@@ -20,8 +20,7 @@ import pytest_asyncio
 
 from harness.app import server_env
 from harness.events import Artifact, Recorder
-from harness.fixtures import marker_overrides
-from harness.report.collector import suite_of
+from harness.fixtures import ProfileFactory, marker_overrides, user_of
 from harness.server import AppServer
 from harness.target import load_profile
 
@@ -29,7 +28,9 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser
 
     from harness.browser import BrowserSession
+    from harness.client import ClientOptions, Target
     from harness.clock import VirtualClock
+    from harness.drivers import Driver, ProfileDriver
 
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -79,11 +80,13 @@ def server_pool() -> Iterator[ServerPool]:
 
 
 @pytest.fixture
-def server(request: pytest.FixtureRequest, server_pool: ServerPool) -> AppServer:
+def server(
+    request: pytest.FixtureRequest, server_pool: ServerPool, harness_settings: dict[str, Any]
+) -> AppServer:
     """The reference app with this test's `refapp` settings, shared with like-minded tests."""
     if request.config.getoption("base_url"):
         pytest.skip("the browser suite starts its own servers; --base-url applies to the API suite")
-    return server_pool.get(env_of(marker_overrides(request.node)))
+    return server_pool.get(env_of({**harness_settings, **marker_overrides(request.node)}))
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -113,10 +116,10 @@ async def browser_clock(server: AppServer, recorder: Recorder) -> AsyncIterator[
 
 
 @pytest.fixture
-def clock(request: pytest.FixtureRequest) -> VirtualClock:
-    """The test's virtual clock: `browser_clock` in a browser test, the API suite's otherwise."""
+def clock(request: pytest.FixtureRequest, driver: Driver) -> VirtualClock:
+    """The test's virtual clock: `browser_clock` with the browser driver, else the API one."""
     # Requesting its own name gives the fixture this one overrides (harness.fixtures.clock).
-    name = "browser_clock" if suite_of(request.node) == "browser" else "clock"
+    name = "browser_clock" if driver == "browser" else "clock"
     virtual: VirtualClock = request.getfixturevalue(name)
     return virtual
 
@@ -128,13 +131,16 @@ async def session(
     server: AppServer,
     clock: VirtualClock,
     recorder: Recorder,
+    target: Target,
     tmp_path: Path,
 ) -> AsyncIterator[BrowserSession]:
     """Profiles of this test; on failure each tab's screenshot and each profile's trace."""
     from harness.browser import BrowserSession
 
     artifacts = tmp_path / "browser"
-    async with BrowserSession(server, clock, recorder, artifacts, browser=browser) as opened:
+    async with BrowserSession(
+        server, clock, recorder, artifacts, browser=browser, target=target
+    ) as opened:
         yield opened
         reports = request.node.stash.get(_REPORTS, {})
         if any(report.failed for report in reports.values()):
@@ -149,3 +155,21 @@ async def session(
                     label="server log (shared by the suite)",
                 )
             )
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def browser_profiles(session: BrowserSession, target: Target) -> ProfileFactory:
+    """Browser profiles (Chromium contexts) of the target's users, closed with the session."""
+    from harness.client import ClientOptions
+
+    async def make(
+        user: str | int = 0, *, name: str | None = None, options: ClientOptions | None = None
+    ) -> ProfileDriver:
+        account = user_of(target.profile, user)
+        return await session.new_profile(
+            name or account.name,
+            user=account,
+            options=options or ClientOptions(),
+        )
+
+    return make

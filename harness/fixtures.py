@@ -14,14 +14,17 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import pytest
 
 from harness.events import Recorder
-from harness.report.collector import RECORDER_KEY
+from harness.report.collector import RECORDER_KEY, suite_of
 
 if TYPE_CHECKING:
     from harness.app import AppUnderTest, ServerPool
+    from harness.behaviour import Pace
     from harness.client import ClientOptions, Profile, Target
     from harness.client.server_view import ServerView
     from harness.clock import VirtualClock
-    from harness.target import TargetProfile
+    from harness.drivers import Driver, ProfileDriver
+    from harness.server import AppServer
+    from harness.target import TargetProfile, User
     from harness.target.promise import Promise
 
 DEFAULT_TARGET = "reference-app"
@@ -102,9 +105,11 @@ def refapp(
     harness_settings: dict[str, Any],
     target_profile: TargetProfile,
     app_servers: ServerPool,
+    driver: Driver,
 ) -> AppUnderTest:
     """The app under test, in order: the server at --base-url, the profile's ASGI app in this
     process, a server the harness starts from the profile's command, the profile's base_url.
+    With the browser driver: the reference app in its own process (the `server` fixture).
 
     `@pytest.mark.refapp(**settings)` gives the app other settings, which needs an app the
     harness starts itself (its [server] has a settings_env_prefix). `@pytest.mark.served`
@@ -114,25 +119,33 @@ def refapp(
     from harness.app import AppUnderTest, in_process
 
     overrides = {**harness_settings, **marker_overrides(request.node)}
+    if driver == "browser":
+        if target_profile.name != DEFAULT_TARGET:
+            not_applicable(
+                f"the browser driver drives the reference frontend; {target_profile.name} "
+                "has none the harness knows"
+            )
+        server: AppServer = request.getfixturevalue("server")
+        return AppUnderTest(target_profile, base_url=server.base_url, overrides=overrides)
     base_url: str | None = request.config.getoption("base_url") or None
-    server = target_profile.server
+    spec = target_profile.server
     served = request.node.get_closest_marker("served") is not None
-    command = server.command if server is not None else None
-    if served and base_url is None and command is None and server is not None:
+    command = spec.command if spec is not None else None
+    if served and base_url is None and command is None and spec is not None:
         not_applicable("needs the app in its own process: a [server] command in the profile")
-    if base_url is None and command and (served or server is None or server.asgi is None):
-        if overrides and server is not None and server.settings_env_prefix is None:
+    if base_url is None and command and (served or spec is None or spec.asgi is None):
+        if overrides and spec is not None and spec.settings_env_prefix is None:
             not_applicable(_settings_unavailable(overrides))
         started = app_servers.get(target_profile, overrides)
         return AppUnderTest(target_profile, base_url=started.base_url, overrides=overrides)
-    if base_url is None and (server is None or server.asgi is None):
+    if base_url is None and (spec is None or spec.asgi is None):
         base_url = target_profile.base_url
     if base_url is not None:
         if overrides:
             names = ", ".join(sorted(overrides))
             not_applicable(f"needs settings ({names}) the harness cannot give {base_url}")
         return AppUnderTest(target_profile, base_url=base_url.rstrip("/"))
-    if overrides and (server is None or server.settings_env_prefix is None):
+    if overrides and (spec is None or spec.settings_env_prefix is None):
         not_applicable(_settings_unavailable(overrides))
     return AppUnderTest(
         target_profile, app=in_process(target_profile, overrides), overrides=overrides
@@ -217,7 +230,7 @@ async def server_view(
 
 class ProfileFactory(Protocol):
     """`await profile()`: a browser profile of the target's first user; `profile(1)` the second,
-    `profile("bob")` the user of that name."""
+    `profile("bob")` the user of that name. Simulated or in Chromium, as the test's driver."""
 
     async def __call__(
         self,
@@ -225,14 +238,43 @@ class ProfileFactory(Protocol):
         *,
         name: str | None = None,
         options: ClientOptions | None = None,
-    ) -> Profile: ...
+    ) -> ProfileDriver: ...
 
 
 @pytest.fixture
-async def profile(
+def driver(request: pytest.FixtureRequest) -> Driver:
+    """ "api" (simulated tabs) or "browser" (Chromium): the test's `drivers` parametrisation,
+    else its suite (a test of the browser suite drives Chromium)."""
+    return driver_of(request.node)
+
+
+def driver_of(item: pytest.Item) -> Driver:
+    """The driver a test runs with: the browser for the browser suite, else simulated tabs."""
+    return "browser" if suite_of(item) == "browser" else "api"
+
+
+@pytest.fixture
+def pace(driver: Driver) -> Pace:
+    """How this test's driver lets time pass: how often users act, how quiet stretches pass,
+    how precisely events are timed (`harness.behaviour.Pace`)."""
+    from harness.behaviour import PACES
+
+    return PACES[driver]
+
+
+@pytest.fixture
+def profile(request: pytest.FixtureRequest, driver: Driver) -> ProfileFactory:
+    """Browser profiles of the target's users: simulated (`api_profiles`) or in Chromium
+    (`browser_profiles`), as the test's driver says; closed after the test."""
+    factory: ProfileFactory = request.getfixturevalue(f"{driver}_profiles")
+    return factory
+
+
+@pytest.fixture
+async def api_profiles(
     target: Target, clock: VirtualClock, recorder: Recorder
 ) -> AsyncIterator[ProfileFactory]:
-    """Browser profiles of the target's users, closed after the test."""
+    """Simulated browser profiles of the target's users, closed after the test."""
     from harness.client import ClientOptions, Profile
 
     opened: list[Profile] = []
@@ -258,7 +300,7 @@ async def profile(
         await created.aclose()
 
 
-def user_of(profile: TargetProfile, user: str | int) -> Any:
+def user_of(profile: TargetProfile, user: str | int) -> User:
     """The profile's user by position or name; "not applicable" when it has too few users."""
     if isinstance(user, int):
         if user >= len(profile.users):

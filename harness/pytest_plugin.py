@@ -13,11 +13,15 @@ from pytest_asyncio import is_async_test
 from harness import browser_fixtures
 from harness._realtime import wall_now, wall_seconds
 from harness.applicability import NotApplicable
+from harness.drivers import DRIVERS
 from harness.fixtures import (
     NOT_APPLICABLE,
+    api_profiles,
     app_servers,
     clock,
+    driver,
     harness_settings,
+    pace,
     profile,
     promise,
     recorder,
@@ -29,6 +33,7 @@ from harness.fixtures import (
 )
 from harness.interrupts import SignalGuard
 from harness.report.collector import (
+    DRIVER_PARAM,
     LOAD_KEY,
     REPORT_DIR_KEY,
     RUN_KEY,
@@ -52,10 +57,13 @@ from harness.selection import (
 pytest_plugins = ["harness.conformance.plugin"]
 
 __all__ = [
+    "api_profiles",
     "app_servers",
     "clock",
+    "driver",
     "harness_settings",
     "load_figures",
+    "pace",
     "profile",
     "promise",
     "pytest_runtest_makereport",
@@ -78,6 +86,9 @@ MARKERS = (
     "slow: takes more than a few seconds of wall time",
     "needs(*capabilities): what the target must offer (clock, logout, stream, ...); "
     "without it the test is reported not applicable",
+    "drivers(*names, **reasons): run the test once per driver (api: simulated tabs, browser: "
+    "Chromium; default both); a driver given as name=reason does not run and the parity "
+    "table says why; each run belongs to its driver's suite",
 )
 _COLLECTOR = "session_harness_collector"
 _STARTED = pytest.StashKey[float]()
@@ -147,6 +158,29 @@ def _start_report(config: pytest.Config) -> None:
     )
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(ResultCollector(run), _COLLECTOR)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`@pytest.mark.drivers("api", "browser")`: one test per driver, through `driver`.
+
+    A driver named with a reason (`drivers("api", browser="the frontend has no ...")`) gets
+    no test: the report's parity table shows it not applicable, with the reason.
+    """
+    marker = metafunc.definition.get_closest_marker("drivers")
+    if marker is None:
+        return
+    names = [str(name) for name in marker.args]
+    reasons = [str(name) for name in marker.kwargs]
+    every = [*names, *reasons]
+    if set(every) - set(DRIVERS) or len(set(every)) != len(every):
+        raise pytest.UsageError(
+            f"{metafunc.definition.nodeid}: @pytest.mark.drivers: name each of "
+            f"{', '.join(DRIVERS)} at most once, to run or with the reason it cannot"
+        )
+    run = names or [driver for driver in DRIVERS if driver not in reasons]
+    if DRIVER_PARAM not in metafunc.fixturenames:
+        metafunc.fixturenames.append(DRIVER_PARAM)
+    metafunc.parametrize(DRIVER_PARAM, run, indirect=True, ids=str)
 
 
 @pytest.hookimpl(tryfirst=True)

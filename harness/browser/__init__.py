@@ -6,10 +6,10 @@ Importing this package imports Playwright; `import harness` alone does not.
 from __future__ import annotations
 
 from harness.browser.launch import CHROMIUM_ARGS, BrowserNotFound, find_chromium, launch_chromium
-from harness.browser.profile import BrowserProfile
+from harness.browser.profile import BrowserProfile, ProfileSetup
 from harness.browser.recording import TabRecorder, parse_auth_event
 from harness.browser.session import BrowserSession
-from harness.browser.tab import BrowserTab, LoginFailed, RedirectedToLogin, WarningDialog
+from harness.browser.tab import BrowserTab, PageAnswer
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -17,10 +17,9 @@ __all__ = [
     "BrowserProfile",
     "BrowserSession",
     "BrowserTab",
-    "LoginFailed",
-    "RedirectedToLogin",
+    "PageAnswer",
+    "ProfileSetup",
     "TabRecorder",
-    "WarningDialog",
     "find_chromium",
     "launch_chromium",
     "parse_auth_event",

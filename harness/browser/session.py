@@ -12,12 +12,25 @@ from playwright.async_api import Browser, Playwright, async_playwright
 
 from harness.browser.artifacts import save_profile_artifacts
 from harness.browser.launch import launch_chromium
-from harness.browser.profile import DEFAULT_SLICE, DEFAULT_STEP, BrowserProfile
+from harness.browser.profile import (
+    DEFAULT_SLICE,
+    DEFAULT_STEP,
+    BrowserProfile,
+    ProfileSetup,
+    reference_profile,
+)
+from harness.client.target import Target
+from harness.clock import ServerClock
+from harness.core.policy import ClientOptions, ClientPolicy
 from harness.events import Recorder
+from harness.target import User
 
 
 class SessionClock(Protocol):
     """The part of the VirtualClock a session needs."""
+
+    @property
+    def server(self) -> ServerClock | None: ...
 
     def now(self) -> datetime: ...
     def attach(self, participant: BrowserProfile) -> None: ...
@@ -34,7 +47,9 @@ class BrowserSession:
 
     Pass `browser=` to reuse a launched browser (one per test module); the session then
     closes only its own contexts. Artifacts are saved on exit when the body raised or
-    `mark_failed()` was called.
+    `mark_failed()` was called. `target` (the app's contract and address) gives each
+    profile the policy the app serves; without it, the reference app's contract and the
+    algorithm's defaults.
     """
 
     def __init__(
@@ -46,8 +61,10 @@ class BrowserSession:
         *,
         browser: Browser | None = None,
         trace: bool = True,
+        target: Target | None = None,
     ) -> None:
         self.base_url = server if isinstance(server, str) else server.base_url
+        self.target = target
         self.clock = clock
         self.recorder = recorder
         self.artifacts_dir = None if artifacts_dir is None else Path(artifacts_dir)
@@ -77,24 +94,40 @@ class BrowserSession:
         self,
         name: str,
         *,
+        user: User | None = None,
+        options: ClientOptions = ClientOptions(),  # noqa: B008 (frozen, so safe to share)
         step: timedelta | None = DEFAULT_STEP,
         slice_: timedelta = DEFAULT_SLICE,
     ) -> BrowserProfile:
-        """A fresh browser profile whose clock starts at the virtual now and follows it."""
+        """A fresh browser profile whose clock starts at the virtual now and follows it.
+
+        `user` is who `login()` signs in as; `options` change its frontend as they change a
+        simulated client (`harness.browser.routing`).
+        """
         now: Callable[[], datetime] = self.clock.now
-        profile = await BrowserProfile.open(
-            self.browser,
-            name,
-            base_url=self.base_url,
-            recorder=self.recorder,
-            now=now,
+        setup = ProfileSetup(
+            user=user,
+            options=options,
+            policy=await self._policy(options),
             step=step,
             slice_=slice_,
             trace=self.trace,
+            spec=reference_profile() if self.target is None else self.target.profile,
+            app_clock=self.clock.server,
+        )
+        profile = await BrowserProfile.open(
+            self.browser, name, base_url=self.base_url, recorder=self.recorder, now=now, setup=setup
         )
         self.profiles.append(profile)
         self.clock.attach(profile)
         return profile
+
+    async def _policy(self, options: ClientOptions) -> ClientPolicy:
+        """What the frontend will act on: the app's served config, then `options`."""
+        if self.target is None:
+            return ClientPolicy().with_options(options)
+        await self.target.expectations()  # reads the served config (once)
+        return self.target.client_policy(options)
 
     def mark_failed(self) -> None:
         self.failed = True

@@ -174,9 +174,15 @@ def _schedule(scheduler: _Scheduler, entry: Entry, result: EntryResult) -> None:
 
 
 def suite_command(root: Path, suite: str, paths: Sequence[str] = (), *extra: str) -> SuiteCommand:
-    """The `suite` ("api", "browser") of the scenarios under `root`, or only `paths` of it."""
-    directory = root / "scenarios" / suite
-    if not directory.is_dir():
-        raise CatalogueError(f"no {suite} scenarios at {directory}")
-    chosen = tuple(paths) or (f"scenarios/{suite}",)
-    return SuiteCommand(suite, chosen, root, tuple(extra))
+    """The `suite` ("api", "browser") of the scenarios under `root`, or only `paths` of it.
+
+    A scenario written once for both drivers lives under scenarios/api and runs in the
+    suite of each driver: the suite is chosen with `--suite`, over both folders.
+    """
+    folders = [
+        f"scenarios/{name}" for name in ("api", "browser") if (root / "scenarios" / name).is_dir()
+    ]
+    if not (root / "scenarios" / suite).is_dir():
+        raise CatalogueError(f"no {suite} scenarios at {root / 'scenarios' / suite}")
+    chosen = tuple(paths) or tuple(folders)
+    return SuiteCommand(suite, chosen, root, ("--suite", suite, *extra))

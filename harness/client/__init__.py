@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from harness.client.errors import ConnectionProblem, LoginFailed, SignedOut, Unsupported
+from harness.client.errors import (
+    ActionFailed,
+    ConnectionProblem,
+    LoginFailed,
+    SignedOut,
+    Unsupported,
+)
 from harness.client.network import Network
 from harness.client.profile import Profile
 from harness.client.tab import Tab
@@ -10,6 +16,7 @@ from harness.client.target import Target, TargetUnavailable
 from harness.core import ClientOptions
 
 __all__ = [
+    "ActionFailed",
     "ClientOptions",
     "ConnectionProblem",
     "LoginFailed",

@@ -12,7 +12,13 @@ from harness.client.errors import Unsupported
 from harness.client.network import FaultyTransport, Network
 from harness.client.tab import Tab
 from harness.client.target import Target
-from harness.client.wire import build_request, jar, reply_of
+from harness.client.wire import (
+    build_request,
+    jar,
+    present_access_token,
+    present_refresh_token,
+    reply_of,
+)
 from harness.clock import VirtualClock
 from harness.core import ClientOptions, ClientPolicy, ProfileState
 from harness.events import Event, Recorder
@@ -100,11 +106,11 @@ class Profile:
 
     async def login(self, identifier: str | None = None, password: str | None = None) -> Tab:
         """Open a tab and sign in from its login page (as the profile's user by default)."""
-        tab = self.open_tab()
+        tab = await self.open_tab()
         await tab.login(identifier, password)
         return tab
 
-    def open_tab(self, name: str | None = None) -> Tab:
+    async def open_tab(self, name: str | None = None) -> Tab:
         """Open a tab; it shares the profile's session if there is one (no login needed)."""
         tab = Tab(self, name or f"tab{len(self.tabs) + 1}")
         self.tabs.append(tab)
@@ -126,7 +132,7 @@ class Profile:
             return None
         return next((c.value for c in self.http.cookies.jar if c.name == name), None)
 
-    def current_refresh_token(self) -> str | None:
+    async def current_refresh_token(self) -> str | None:
         """The refresh token this profile holds now (its cookie, or the one the client keeps)."""
         return (
             self.refresh_cookie()
@@ -142,16 +148,8 @@ class Profile:
         `cookies` stand for the whole cookie jar (e.g. one copied before a logout); by default
         the profile's own jar, with the refresh cookie set to `value`.
         """
-        spec = self.target.profile
-        held = dict(jar(self.http) if cookies is None else cookies)
-        name = spec.refresh_cookie()
-        if name is not None:
-            held[name] = value
-        outgoing = contract.build(spec, spec.refresh, "refresh", cookies=held, refresh_token=value)
-        request = build_request(self.http, outgoing)
-        if held:
-            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in held.items())
-        return await self.http.send(request)
+        held = jar(self.http) if cookies is None else cookies
+        return await present_refresh_token(self.http, self.target.profile, value, held)
 
     def refresh_token_in(self, response: httpx.Response) -> str | None:
         """The refresh token a refresh answer hands back (its cookie or body), if any."""
@@ -162,13 +160,7 @@ class Profile:
     async def present_access_token(self, value: str) -> httpx.Response:
         """The [probe] request with `value` as its access token (none when empty), outside the
         algorithm: a replayed token after logout or revocation, a forged one."""
-        spec = self.target.profile
-        if spec.probe is None:
-            raise Unsupported("the target profile declares no [probe] request")
-        outgoing = contract.build(
-            spec, spec.probe, "probe", cookies=jar(self.http), access_token=value or None
-        )
-        return await self.http.send(build_request(self.http, outgoing))
+        return await present_access_token(self.http, self.target.profile, value, jar(self.http))
 
     async def cross_site(
         self, purpose: Purpose, *, origin: str | None, app_headers: bool = False
@@ -191,7 +183,13 @@ class Profile:
             sent.headers["Origin"] = origin
         return await self.http.send(sent)
 
-    def cookies(self) -> dict[str, str]:
+    @property
+    def login_access_token(self) -> str | None:
+        """The access token of the last sign-in (kept after it ends): it names the session."""
+        token = self.state.login_token
+        return None if token is None else token.value
+
+    async def cookies(self) -> dict[str, str]:
         """A copy of the profile's cookie jar by name."""
         return jar(self.http)
 

@@ -14,7 +14,7 @@ class Refresher(Protocol):
     """The tab sending the refresh, as the retry loop needs it."""
 
     @property
-    def signed_in(self) -> bool: ...
+    def in_session(self) -> bool: ...
 
     @property
     def policy(self) -> ClientPolicy: ...
@@ -48,5 +48,5 @@ async def refresh_with_retries(
         if not isinstance(step, Backoff):
             return response, ""
         await tab.back_off(step)
-        if not tab.signed_in:
+        if not tab.in_session:
             return None, "signed_out"  # the profile was signed out meanwhile

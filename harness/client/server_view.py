@@ -9,7 +9,6 @@ import httpx
 from harness.client.target import Target
 from harness.client.wire import build_request
 from harness.clock import VirtualClock
-from harness.core import ProfileState
 from harness.target import contract
 from harness.target.session_view import SessionRecord, SessionViewError, parse_session_view
 
@@ -18,10 +17,10 @@ IN_PROCESS_URL = "http://localhost"
 
 
 class SignedIn(Protocol):
-    """A browser profile (or a tab's host) that signed in: its state names the session."""
+    """A browser profile, simulated or in Chromium: its last sign-in names the session."""
 
     @property
-    def state(self) -> ProfileState: ...
+    def login_access_token(self) -> str | None: ...
 
 
 class ServerView:
@@ -48,12 +47,12 @@ class ServerView:
         """The session `profile` last signed in to (signed out since or not)."""
         if self.path is None:
             return None
-        token = profile.state.login_token
+        token = profile.login_access_token
         if token is None:
             raise SessionViewError(f"{profile!r} never signed in: it has no session to read")
         if self.clock is not None and self.clock.server is not None:
             await self.clock.server.sync()  # the server judges at the virtual now
-        outgoing = contract.authed(self.target.profile, "GET", f"{self.path}/current", token.value)
+        outgoing = contract.authed(self.target.profile, "GET", f"{self.path}/current", token)
         response = await self._http.send(build_request(self._http, outgoing))
         if response.status_code != 200:
             raise SessionViewError(

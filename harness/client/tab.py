@@ -11,7 +11,13 @@ from typing import Any, Protocol
 
 import httpx
 
-from harness.client.errors import ConnectionProblem, LoginFailed, SignedOut, Unsupported
+from harness.client.errors import (
+    ActionFailed,
+    ConnectionProblem,
+    LoginFailed,
+    SignedOut,
+    Unsupported,
+)
 from harness.client.network import Network
 from harness.client.refresh import refresh_with_retries
 from harness.client.target import Target
@@ -27,6 +33,7 @@ from harness.core import (
     needs_refresh,
 )
 from harness.core.timers import TabTimers, TimerName, WarningKind
+from harness.drivers import ExpiryWarning
 from harness.events import (
     BannerShown,
     Event,
@@ -56,6 +63,7 @@ LOGGED_OUT_REASON = "logout"
 # Injected bug `refresh_of_refresh`: how often a refused refresh is refreshed again (a real
 # client with this bug loops until the user gives up).
 REFRESH_OF_REFRESH_TRIES = 3
+NO_PAGE = "a simulated tab has no page to hide or freeze (its refresh lock has no timeout)"
 
 
 class TabHost(Protocol):
@@ -83,26 +91,50 @@ class Tab:
     def __init__(self, host: TabHost, name: str) -> None:
         self.host = host
         self.name = name
-        self.signed_in = False
-        self.login_reason: str | None = None  # the reason that sent the tab to the login page
-        self.login_message: str | None = None
-        self.banner: str | None = None
+        self.in_session = False
+        self._login_reason: str | None = None  # the reason that sent the tab to the login page
+        self._login_message: str | None = None
+        self._banner: str | None = None
         self.token: AccessToken | None = None
         self.timers = TabTimers(host.state, self)
         self._lock = asyncio.Lock()  # used instead of the profile's under per_tab_lock
         self._inflight: asyncio.Future[AccessToken | None] | None = None
 
     def __repr__(self) -> str:
-        return f"<Tab {self.host.name}/{self.name} signed_in={self.signed_in}>"
+        return f"<Tab {self.host.name}/{self.name} in_session={self.in_session}>"
 
     @property
     def profile(self) -> TabHost:
         return self.host
 
-    @property
-    def warning(self) -> WarningKind | None:
-        """The expiry warning on screen: "absolute", "idle" or None."""
-        return self.timers.warning() if self.signed_in else None
+    # -- what the tab shows (the views of harness.drivers.TabDriver) ----------------------
+
+    async def signed_in(self) -> bool:
+        return self.in_session
+
+    async def login_reason(self) -> str | None:
+        return None if self.in_session else self._login_reason
+
+    async def login_message(self) -> str | None:
+        return None if self.in_session else self._login_message
+
+    async def banner(self) -> str | None:
+        return self._banner
+
+    async def warning(self) -> ExpiryWarning | None:
+        kind = self.timers.warning() if self.in_session else None
+        if kind is None:
+            return None
+        return ExpiryWarning(kind, self.timers.seconds_left(kind, self.host.clock.now()))
+
+    async def hide(self) -> None:
+        raise Unsupported(NO_PAGE)
+
+    async def show(self) -> None:
+        raise Unsupported(NO_PAGE)
+
+    async def freeze_holding_lock(self) -> None:
+        raise Unsupported(NO_PAGE)
 
     # -- user actions ---------------------------------------------------------------------
 
@@ -154,7 +186,7 @@ class Tab:
     async def chat(self, text: str) -> str:
         """The user's action ([action]) with `text`; the reply's text."""
         response = await self._declared("action", {"text": text})
-        response.raise_for_status()
+        self._raise_for_refusal(response, "action")
         location = self.host.target.profile.action.reply  # type: ignore[union-attr]
         reply = reply_of(response)
         if location is None:
@@ -162,11 +194,17 @@ class Tab:
         value = location.read(reply)
         return "" if value is None else str(value)
 
-    async def stream_chat(self, text: str) -> list[str]:
-        """The streaming request ([stream]) through the same auth path; the text of each chunk."""
+    async def stream_chat(self, text: str) -> str:
+        """The streaming request ([stream]) through the same auth path; the chunks' text."""
+        return "".join(await self.stream_chunks(text))
+
+    async def stream_chunks(self, text: str) -> list[str]:
+        """The streaming request ([stream]); the text of each chunk as it arrived."""
         response = await self._declared("stream", {"text": text}, stream=True)
         try:
-            response.raise_for_status()
+            if response.status_code >= 400:
+                await response.aread()
+            self._raise_for_refusal(response, "stream")
             lines = [line async for line in response.aiter_lines()]
         finally:
             await response.aclose()
@@ -180,24 +218,23 @@ class Tab:
     async def stay_signed_in(self) -> None:
         """The warning's button: activity plus the probe request (the server extends too)."""
         await self.activity()
-        response = await self.probe()
-        response.raise_for_status()
+        self._raise_for_refusal(await self.probe(), "probe")
 
     async def logout(self) -> None:
         """The profile's [logout] request, then every tab of the profile goes to the login page."""
-        if not self.signed_in:
+        if not self.in_session:
             return
         spec = self.host.target.profile.logout
         if spec is not None:
             # Offline, the session still ends here; the server expires it on its own.
             with contextlib.suppress(httpx.TransportError, MissingValue):
                 await self.send_outgoing(self._outgoing(spec, "logout", {}))
-        self.host.state.sign_out(LOGGED_OUT_REASON, None, redirect=False)
+        self._signed_out_by_user()
 
     async def logout_all(self) -> httpx.Response:
         """[logout_all]: end every session of the user (this one included)."""
         response = await self._declared("logout_all", {})
-        self.host.state.sign_out(LOGGED_OUT_REASON, None, redirect=False)
+        self._signed_out_by_user()
         return response
 
     # -- the request path -----------------------------------------------------------------
@@ -258,7 +295,7 @@ class Tab:
             fresh = await self._refresh("reactive", started_with=token)
             if fresh is None:
                 self._require_signed_in()
-                raise ConnectionProblem(self.banner or self.host.state.policy.banner_connection)
+                raise ConnectionProblem(self._banner or self.host.state.policy.banner_connection)
             token = fresh
         raise AssertionError("unreachable: the second answer is always delivered or fatal")
 
@@ -286,7 +323,7 @@ class Tab:
         self._require_signed_in()
         if token is not None and token.seconds_left(self.host.local_now()) > 0:
             return token  # the refresh failed on the network; the old token still works
-        raise ConnectionProblem(self.banner or self.host.state.policy.banner_connection)
+        raise ConnectionProblem(self._banner or self.host.state.policy.banner_connection)
 
     @property
     def policy(self) -> ClientPolicy:
@@ -353,7 +390,7 @@ class Tab:
     ) -> AccessToken | None:
         host = self.host
         async with self._refresh_lock():
-            if not self.signed_in:
+            if not self.in_session:
                 return None
             # Under per_tab_lock the tab sees only its own token: another request of this tab
             # may have refreshed it since `started_with` failed.
@@ -381,7 +418,7 @@ class Tab:
                 if response is None or response.status_code not in (401, 403):
                     break
                 response, error = await refresh_with_retries(self, outgoing)
-        if not self.signed_in:  # another tab signed the profile out during the backoff
+        if not self.in_session:  # another tab signed the profile out during the backoff
             return None
         if response is None and self.policy.has("network_error_signs_out"):
             self._emit(RefreshFailed, error=error, fatal=True)
@@ -401,7 +438,7 @@ class Tab:
         token = self._take_grant(contract.read_grant(spec, "refresh", reply, host.local_now()))
         self._emit(RefreshSucceeded, access_expires_at=token.access_expires_at)
         self.token = token
-        self.banner = None
+        self._banner = None
         host.state.broadcast(token, sender=self)
         return token
 
@@ -426,15 +463,15 @@ class Tab:
 
     def _show_banner(self) -> None:
         message = self.host.state.policy.banner_connection
-        if self.banner is None:  # one event per banner appearance, not per failed cycle
+        if self._banner is None:  # one event per banner appearance, not per failed cycle
             self._emit(BannerShown, message=message)
-        self.banner = message
+        self._banner = message
 
     # -- state changes driven by the profile (TabPeer) ------------------------------------
 
     def join_session(self, token: AccessToken | None) -> None:
-        self.signed_in = True
-        self.login_reason = self.login_message = self.banner = None
+        self.in_session = True
+        self._login_reason = self._login_message = self._banner = None
         self.token = token
         self.timers.reset(self.host.clock.now())
 
@@ -443,19 +480,19 @@ class Tab:
         if token is self.token:
             return
         self.token = token
-        self.banner = None
+        self._banner = None
         self._emit(TokenAdopted, access_expires_at=token.access_expires_at)
 
     def activity_seen(self) -> None:
-        if self.signed_in and self.timers.dismiss_idle_warning():
+        if self.in_session and self.timers.dismiss_idle_warning():
             self._emit(WarningDismissed, warning="idle")
 
     def to_login(self, reason: str, message: str | None, *, redirect: bool) -> None:
-        self.signed_in = False
+        self.in_session = False
         self.token = None
-        self.banner = None
-        self.login_reason = reason
-        self.login_message = message
+        self._banner = None
+        self._login_reason = reason
+        self._login_message = message
         self.timers.reset(self.host.clock.now())
         if redirect:
             self._emit(RedirectToLogin, reason=reason, message=message or "")
@@ -465,13 +502,13 @@ class Tab:
     # -- timers (ClockParticipant) --------------------------------------------------------
 
     def next_due(self) -> datetime | None:
-        return self.timers.next_due() if self.signed_in else None
+        return self.timers.next_due() if self.in_session else None
 
     async def clock_moved(self, now: datetime, mode: str) -> None:
-        if not self.signed_in:
+        if not self.in_session:
             return
         for name in self.timers.fire_due(now):
-            if not self.signed_in:
+            if not self.in_session:
                 return
             await self._on_timer(name)
 
@@ -497,7 +534,7 @@ class Tab:
             await self._refresh("timer", started_with=self.token)
         # After a failed refresh the heartbeat would only repeat it; the next tick tries again.
         state = self.host.state
-        if self.signed_in and self.banner is None and state.heartbeat_due(self.host.clock.now()):
+        if self.in_session and self._banner is None and state.heartbeat_due(self.host.clock.now()):
             await self._heartbeat()
 
     async def _heartbeat(self) -> None:
@@ -519,9 +556,20 @@ class Tab:
         message = self.host.state.policy.message_for(reason)
         self.host.state.sign_out(reason, message, redirect=True)
 
+    def _signed_out_by_user(self) -> None:
+        """Every tab goes to the login page, which says so (no redirect: the user chose it)."""
+        message = self.host.state.policy.message_for(LOGGED_OUT_REASON)
+        self.host.state.sign_out(LOGGED_OUT_REASON, message, redirect=False)
+
+    def _raise_for_refusal(self, response: httpx.Response, purpose: Purpose) -> None:
+        """An error answer to the user's request (read already) is the action failing."""
+        if response.status_code >= 400:
+            reason = contract.reason_of(self.host.target.profile, reply_of(response), purpose)
+            raise ActionFailed(response.status_code, reason)
+
     def _require_signed_in(self) -> None:
-        if not self.signed_in:
-            raise SignedOut(self.login_reason or "signed_out", self.login_message)
+        if not self.in_session:
+            raise SignedOut(self._login_reason or "signed_out", self._login_message)
 
     def _emit(self, kind: type[Event], **fields: Any) -> None:
         self.host.emit(kind, self.name, **fields)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from harness.drivers import Unsupported
+from harness.target import TargetProfile, contract
 from harness.target.contract import Outgoing
 from harness.target.locations import Reply
 
@@ -44,3 +46,31 @@ def status_reply(response: httpx.Response) -> Reply:
 def jar(http: httpx.AsyncClient) -> dict[str, str]:
     """The profile's cookies by name (what `{cookie:NAME}` templates read)."""
     return {cookie.name: cookie.value or "" for cookie in http.cookies.jar}
+
+
+async def present_refresh_token(
+    http: httpx.AsyncClient, spec: TargetProfile, value: str, cookies: dict[str, str]
+) -> httpx.Response:
+    """A refresh presenting `value` with these `cookies` (the refresh cookie set to `value`)."""
+    held = dict(cookies)
+    name = spec.refresh_cookie()
+    if name is not None:
+        held[name] = value
+    outgoing = contract.build(spec, spec.refresh, "refresh", cookies=held, refresh_token=value)
+    request = build_request(http, outgoing)
+    if held:
+        request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in held.items())
+    return await http.send(request)
+
+
+async def present_access_token(
+    http: httpx.AsyncClient, spec: TargetProfile, value: str, cookies: dict[str, str]
+) -> httpx.Response:
+    """The [probe] request with `value` as its access token (none when empty), outside the
+    refresh algorithm: a token replayed after logout or revocation, a forged one."""
+    if spec.probe is None:
+        raise Unsupported("the target profile declares no [probe] request")
+    outgoing = contract.build(
+        spec, spec.probe, "probe", cookies=cookies, access_token=value or None
+    )
+    return await http.send(build_request(http, outgoing))

@@ -13,7 +13,8 @@ class TabPeer(Protocol):
     """A tab as the profile sees it (BroadcastChannel and storage events reach it)."""
 
     @property
-    def signed_in(self) -> bool: ...
+    def in_session(self) -> bool:
+        """The tab shows the signed-in app (not the login page)."""
 
     def adopt(self, token: AccessToken) -> None: ...
 
@@ -63,7 +64,7 @@ class ProfileState:
             return
         self.token = token
         for tab in self.tabs:
-            if tab is not sender and tab.signed_in:
+            if tab is not sender and tab.in_session:
                 tab.adopt(token)
 
     def touch(self, now: datetime, *, api: bool = False) -> None:
@@ -97,5 +98,5 @@ class ProfileState:
         self.token = None
         self.refresh_token = None
         for tab in self.tabs:
-            if tab.signed_in:
+            if tab.in_session:
                 tab.to_login(reason, message, redirect=redirect)

@@ -70,7 +70,7 @@ class StormTab:
     def __init__(self, profile: StormProfile, name: str) -> None:
         self.profile = profile
         self.name = name
-        self.signed_in = False
+        self.in_session = False
         self.token: AccessToken | None = None
         self.timers = TabTimers(profile.state, self)
         self.lock = StealableLock(profile.state.policy.lock_timeout_seconds)  # per_tab_lock
@@ -85,11 +85,11 @@ class StormTab:
         self.timers.dismiss_idle_warning()
 
     def to_login(self, reason: str, message: str | None, *, redirect: bool) -> None:
-        self.signed_in = False
+        self.in_session = False
         self.token = None
 
     def join(self, token: AccessToken | None) -> None:
-        self.signed_in = True
+        self.in_session = True
         self.token = token
         self.timers.reset(self.profile.process.clock.now())
 
@@ -101,7 +101,7 @@ class StormTab:
         period = self.profile.state.policy.tick_seconds
         gevent.sleep(random.uniform(0, period))
         while self.profile.open:
-            if self.signed_in and not self.profile.away:
+            if self.in_session and not self.profile.away:
                 self.tick()
             gevent.sleep(period)
 
@@ -112,12 +112,12 @@ class StormTab:
                 self.profile.end_session("session_idle")
             elif name == "absolute_end":
                 self.profile.end_session("session_expired")
-        if not self.signed_in or self._inflight is not None or self._refresh_lock().locked:
+        if not self.in_session or self._inflight is not None or self._refresh_lock().locked:
             return  # a refresh in flight anywhere in the profile will broadcast its token
         state = self.profile.state
         if state.policy.proactive_refresh and needs_refresh(self.token, now, state.policy):
             self.refresh("timer", started_with=self.token)
-        if self.signed_in and state.heartbeat_due(now) and self.profile.target.probe is not None:
+        if self.in_session and state.heartbeat_due(now) and self.profile.target.probe is not None:
             state.heartbeat_inflight = True
             try:
                 self.declared("probe", {})
@@ -139,7 +139,7 @@ class StormTab:
         None when the request could not be made (signed out, or no token and no network).
         """
         profile, state = self.profile, self.profile.state
-        if not self.signed_in:
+        if not self.in_session:
             return None
         state.touch(profile.process.clock.now(), api=True)
         token = self.ensure_fresh()
@@ -171,7 +171,7 @@ class StormTab:
         if token is not None and not needs_refresh(token, now, self.profile.state.policy):
             return token
         fresh = self.refresh("proactive", started_with=token)
-        if fresh is not None or not self.signed_in:
+        if fresh is not None or not self.in_session:
             return fresh
         # The refresh failed on the network: the old token still works until it expires.
         return token if token is not None and token.seconds_left(now) > 0 else None
@@ -201,7 +201,7 @@ class StormTab:
         if not owned:
             profile.process.tally.add("lock_steals")
         try:
-            if not self.signed_in:
+            if not self.in_session:
                 return None
             shared = state.token if state.policy.shared_lock else self.token
             now = profile.process.clock.now()
@@ -221,7 +221,7 @@ class StormTab:
             profile.end_session("refresh_missing")
             return None
         reply = profile.send_refresh(outgoing)
-        if reply is None or not self.signed_in:
+        if reply is None or not self.in_session:
             return None
         if not 200 <= reply.status < 300:
             profile.process.tally.add("refresh_refused")

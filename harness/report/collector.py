@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from harness.drivers import DRIVERS
 from harness.events import Recorder, event_from_dict
 from harness.report.model import (
     FAILED,
@@ -32,6 +33,8 @@ LOAD_KEY = pytest.StashKey[dict[str, Any]]()
 RUN_KEY = pytest.StashKey[RunResult]()
 REPORT_DIR_KEY = pytest.StashKey[Path]()
 HARNESS_ATTR = "harness"
+# The parameter the `drivers` marker parametrises: a test's suite follows its driver.
+DRIVER_PARAM = "driver"
 MESSAGE_LIMIT = 400
 _STORY_PROPERTIES = frozenset({"ac", "scenario", "suite"})
 
@@ -43,10 +46,15 @@ def suite_of_path(path: str) -> str:
 
 
 def suite_of(item: pytest.Item) -> str:
-    """The `suite` marker, else the `browser` marker, else the nearest folder named after a suite.
+    """The test's driver (a `drivers` parametrisation: api or browser), else the `suite`
+    marker, else the `browser` marker, else the nearest folder named after a suite.
 
     Anything else is `api`.
     """
+    callspec = getattr(item, "callspec", None)
+    driver = callspec.params.get(DRIVER_PARAM) if callspec is not None else None
+    if driver in DRIVERS:
+        return str(driver)
     marker = item.get_closest_marker("suite")
     if marker is not None:
         name = str(marker.args[0]) if marker.args else ""
@@ -61,6 +69,19 @@ def suite_of(item: pytest.Item) -> str:
         return suite_of_path(str(item.path.relative_to(item.config.rootpath)))
     except ValueError:
         return suite_of_path(str(item.path))
+
+
+def driver_variant(item: pytest.Item) -> tuple[str | None, str | None]:
+    """A test run once per driver: its driver, and its id without the driver (the scenario
+    written once, `test_x[laptop-asleep]` for `test_x[browser-laptop-asleep]`)."""
+    callspec = getattr(item, "callspec", None)
+    driver = callspec.params.get(DRIVER_PARAM) if callspec is not None else None
+    if callspec is None or driver not in DRIVERS:
+        return None, None
+    ids = callspec.id.split("-")
+    ids.remove(str(driver))
+    base = item.nodeid.split("[", 1)[0]
+    return str(driver), f"{base}[{'-'.join(ids)}]" if ids else base
 
 
 def story_tags(item: pytest.Item) -> tuple[list[str], list[str]]:
@@ -81,6 +102,10 @@ def report_data(
     """What the report needs from the process that ran the test, as plain (picklable) data."""
     acs, scenarios = story_tags(item)
     data: dict[str, Any] = {"suite": suite_of(item), "ac": acs, "scenarios": scenarios}
+    data["driver"], data["written_once"] = driver_variant(item)
+    marker = item.get_closest_marker("drivers")
+    if marker is not None and marker.kwargs:  # drivers that cannot run it, and why
+        data["not_applicable"] = {str(k): str(v) for k, v in marker.kwargs.items()}
     if report.failed:
         text = call.excinfo.exconly() if call.excinfo is not None else report.longreprtext
         data["message"] = first_line(text)
@@ -122,7 +147,15 @@ class ResultCollector:
     def _result(self, nodeid: str, data: dict[str, Any]) -> TestResult:
         result = self.running.get(nodeid)
         if result is None:
-            result = TestResult(nodeid, data["suite"], ac=data["ac"], scenarios=data["scenarios"])
+            result = TestResult(
+                nodeid,
+                data["suite"],
+                ac=data["ac"],
+                scenarios=data["scenarios"],
+                driver=data.get("driver"),
+                written_once=data.get("written_once"),
+                not_applicable=data.get("not_applicable", {}),
+            )
             self.running[nodeid] = result
         return result
 

@@ -9,10 +9,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from harness.conformance.verdicts import conformance_verdicts
+from harness.drivers import DRIVERS
 from harness.events import Exchange
 from harness.report import load_section
 from harness.report.model import FAILED, NOT_APPLICABLE, SKIPPED, RunResult, TestResult
 from harness.report.outcome import Outcome
+from harness.report.parity import parity_rows, parity_summary
 from harness.report.timeline import render_timeline
 from harness.report.timeline_marks import MARKS, format_offset, mark_for
 from harness.report.trend import TrendPoint, render_trend
@@ -85,6 +87,7 @@ def _environment() -> Environment:
 def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None = None) -> str:
     story = run.story
     ordered = sorted(run.tests, key=lambda t: DISPLAY_ORDER.get(t.status, 3))
+    parity = parity_rows(run.tests)
     return (
         _environment()
         .get_template("index.html.j2")
@@ -103,6 +106,9 @@ def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None
             tests={t.id: t for t in run.tests},
             views=[_test_view(t) for t in ordered],
             conformance=conformance_verdicts(run.tests),
+            parity=parity,
+            parity_summary=parity_summary(parity),
+            drivers=DRIVERS,
             legend=_legend(),
             trend=render_trend(trend) if trend and len(trend) > 1 else None,
             load_figures=load_section.figures(run.load) if run.load else [],

@@ -10,6 +10,7 @@ from typing import Any
 from harness.conformance.verdicts import conformance_verdicts
 from harness.report.model import Coverage, RunResult, TestResult
 from harness.report.outcome import Outcome
+from harness.report.parity import parity_document
 
 SCHEMA_VERSION = 2
 EVENTS_FILE = "events.ndjson.gz"
@@ -88,6 +89,8 @@ def results_document(run: RunResult, outcome: Outcome) -> dict[str, Any]:
         "tests": [_test(t) for t in run.tests],
         # One verdict per check of the conformance suite (docs/conformance.md).
         "conformance": [row.to_dict() for row in conformance_verdicts(run.tests)],
+        # Each scenario written once for both drivers, and how it fared with each.
+        "parity": parity_document(run.tests),
         "load": run.load,
         "events_file": EVENTS_FILE,
     }

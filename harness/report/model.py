@@ -53,6 +53,9 @@ class TestResult:
     events: list[Event] = field(default_factory=list)
     # user_properties beyond the story tags: a conformance check's verdict, warnings, references
     properties: list[tuple[str, str]] = field(default_factory=list)
+    driver: str | None = None  # for a test run once per driver (`drivers` marker)
+    written_once: str | None = None  # then: its id without the driver
+    not_applicable: dict[str, str] = field(default_factory=dict)  # drivers it cannot run with
 
     @property
     def name(self) -> str:

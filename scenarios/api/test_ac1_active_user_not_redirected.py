@@ -10,26 +10,30 @@ import pytest
 from harness import (
     CheckFailed,
     ClientOptions,
+    Pace,
+    ProfileDriver,
     ProfileFactory,
     Promise,
     ServerView,
     SignedOut,
-    Tab,
+    TabDriver,
     VirtualClock,
     checks,
 )
 from harness.events import Recorder, RefreshSucceeded
 
+pytestmark = pytest.mark.drivers("api", "browser")
+
 TOKENS = 4  # the user works through four access-token lifetimes
 
 
-def step_of(promise: Promise) -> timedelta:
-    """A user action a minute, or more often when tokens live only a few minutes."""
-    return min(timedelta(minutes=1), promise.access_ttl / 5)
+def step_of(promise: Promise, pace: Pace) -> timedelta:
+    """An action at the driver's pace, or more often when tokens live only a few minutes."""
+    return min(pace.action_every, promise.access_ttl / 5)
 
 
 async def work_in_every_tab(
-    tabs: list[Tab], clock: VirtualClock, step: timedelta, steps: int
+    tabs: list[TabDriver], clock: VirtualClock, pace: Pace, step: timedelta, steps: int
 ) -> None:
     """An action per step, tab after tab; every 5 steps every page polls at once.
 
@@ -42,20 +46,21 @@ async def work_in_every_tab(
             assert await tabs[n % len(tabs)].chat("2+2")
         except SignedOut:
             return
-        await clock.advance(step)
+        await clock.advance(step, mode=pace.gaps)
 
 
 async def active_user_with_three_tabs(
     profile: ProfileFactory,
     clock: VirtualClock,
     promise: Promise,
+    pace: Pace,
     options: ClientOptions | None = None,
-) -> list[Tab]:
+) -> tuple[ProfileDriver, list[TabDriver]]:
     user = await profile(options=options)
-    tabs = [await user.login(), user.open_tab(), user.open_tab()]
-    step = step_of(promise)
-    await work_in_every_tab(tabs, clock, step, round(TOKENS * promise.access_ttl / step))
-    return tabs
+    tabs = [await user.login(), await user.open_tab(), await user.open_tab()]
+    step = step_of(promise, pace)
+    await work_in_every_tab(tabs, clock, pace, step, round(TOKENS * promise.access_ttl / step))
+    return user, tabs
 
 
 @pytest.mark.ac("AC1", "AC3")
@@ -65,16 +70,17 @@ async def test_user_working_in_three_tabs_through_four_token_lifetimes_is_never_
     clock: VirtualClock,
     recorder: Recorder,
     promise: Promise,
+    pace: Pace,
     server_view: ServerView,
 ) -> None:
-    tabs = await active_user_with_three_tabs(profile, clock, promise)
+    user, tabs = await active_user_with_three_tabs(profile, clock, promise, pace)
     checks.no_redirect_to_login(recorder)
     checks.no_fatal_refresh_failure(recorder)
     checks.no_interruption(recorder)
-    assert all(tab.signed_in for tab in tabs)
+    assert all([await tab.signed_in() for tab in tabs])
     assert recorder.count(RefreshSucceeded) >= TOKENS  # the access token really expired
     # The server's side: one rotation per refresh, every call seen, the session still open.
-    record = await server_view.session(tabs[0].profile)
+    record = await server_view.session(user)
     checks.rotated_once_per_generation(record, recorder)
     checks.server_saw_activity(record, recorder)
     checks.server_kept_session(record)
@@ -85,9 +91,10 @@ async def test_user_working_in_three_tabs_through_four_token_lifetimes_is_never_
 @pytest.mark.ac("AC1")
 @pytest.mark.refapp(rotation_grace_seconds=0)
 async def test_per_tab_refresh_lock_without_grace_is_caught_redirecting_the_user(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     # Regression: tabs refresh on their own with the shared cookie; the server sees reuse.
-    await active_user_with_three_tabs(profile, clock, promise, ClientOptions(shared_lock=False))
+    options = ClientOptions(shared_lock=False)
+    await active_user_with_three_tabs(profile, clock, promise, pace, options)
     with pytest.raises(CheckFailed, match="refresh_reused"):
         checks.no_redirect_to_login(recorder)

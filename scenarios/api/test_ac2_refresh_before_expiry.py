@@ -9,29 +9,42 @@ import pytest
 from harness import (
     CheckFailed,
     ClientOptions,
-    Profile,
+    Pace,
+    ProfileDriver,
     ProfileFactory,
     Promise,
     ServerView,
     VirtualClock,
     checks,
 )
+from harness.behaviour import work_through
 from harness.events import LoggedIn, Recorder, RefreshStarted
 
+pytestmark = pytest.mark.drivers("api", "browser")
 
-async def act_every_minute_through_two_lifetimes(
+
+async def act_through_two_lifetimes(
     profile: ProfileFactory,
     clock: VirtualClock,
     promise: Promise,
+    pace: Pace,
     options: ClientOptions | None = None,
-) -> Profile:
+) -> ProfileDriver:
+    """An action at the driver's pace through 2⅓ token lifetimes; every timer runs in order
+    around the first refresh."""
     user = await profile(options=options)
     tab = await user.login()
-    step = min(timedelta(minutes=1), promise.access_ttl / 10)
-    for _ in range(round(promise.access_ttl * 7 / 3 / step)):
-        await clock.advance(step)
-        assert await tab.chat("6*7")
+    due = refresh_due(user, promise)
+    watch = (due - timedelta(minutes=2), due + timedelta(minutes=2))
+    every = min(pace.action_every, promise.access_ttl / 10)
+    await work_through(tab, clock, pace, span=promise.access_ttl * 7 / 3, watch=watch, every=every)
     return user
+
+
+def refresh_due(user: ProfileDriver, promise: Promise) -> timedelta:
+    """How long after login the client refreshes: the threshold before the token expires."""
+    ttl = promise.access_ttl
+    return ttl - timedelta(seconds=user.policy.threshold_for(ttl.total_seconds()))
 
 
 @pytest.mark.ac("AC2")
@@ -40,9 +53,10 @@ async def test_active_user_gets_a_new_token_before_the_old_one_expires(
     clock: VirtualClock,
     recorder: Recorder,
     promise: Promise,
+    pace: Pace,
     server_view: ServerView,
 ) -> None:
-    user = await act_every_minute_through_two_lifetimes(profile, clock, promise)
+    user = await act_through_two_lifetimes(profile, clock, promise, pace)
     checks.refreshed_before_expiry(recorder)
     checks.no_unauthorized(recorder)
     record = await server_view.session(user)
@@ -51,21 +65,20 @@ async def test_active_user_gets_a_new_token_before_the_old_one_expires(
     checks.server_deadlines_as_promised(record, promise.policy)
     [login] = recorder.of_kind(LoggedIn)
     first = recorder.of_kind(RefreshStarted)[0]
-    ttl = promise.access_ttl
-    early = timedelta(seconds=user.policy.threshold_for(ttl.total_seconds()))
     # The threshold before expiry, give or take one tick of the refresh timer.
-    tick = timedelta(seconds=user.policy.tick_seconds)
-    assert ttl - early - tick <= first.at - login.at <= ttl - early + tick
+    slack = timedelta(seconds=user.policy.tick_seconds) + pace.precision
+    due = refresh_due(user, promise)
+    assert due - slack <= first.at - login.at <= due + slack
     assert first.reason in ("proactive", "timer")
 
 
 @pytest.mark.negative
 @pytest.mark.ac("AC2")
 async def test_client_without_proactive_refresh_is_caught_refreshing_after_expiry(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
-    await act_every_minute_through_two_lifetimes(
-        profile, clock, promise, ClientOptions(proactive_refresh=False)
+    await act_through_two_lifetimes(
+        profile, clock, promise, pace, ClientOptions(proactive_refresh=False)
     )
     with pytest.raises(CheckFailed, match="expired before a refresh"):
         checks.refreshed_before_expiry(recorder)

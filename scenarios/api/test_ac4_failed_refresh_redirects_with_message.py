@@ -9,26 +9,35 @@ import pytest
 
 from harness import (
     CheckFailed,
+    ClientOptions,
     ConnectionProblem,
+    ProfileDriver,
     ProfileFactory,
     Promise,
     SignedOut,
-    Tab,
+    TabDriver,
     VirtualClock,
     checks,
 )
 from harness.events import Recorder
 
+pytestmark = pytest.mark.drivers("api", "browser")
+
 
 async def return_after_refresh_token_expired(
     profile: ProfileFactory, clock: VirtualClock, promise: Promise
-) -> Tab:
-    tab = await (await profile()).login()
+) -> tuple[ProfileDriver, TabDriver]:
+    # A refresh the user's action starts retries while the user waits (real seconds in
+    # Chromium): the backoff is not what these tests check, so it is short.
+    user = await profile(options=ClientOptions(retry_delays=(0.1, 0.1)))
+    tab = await user.login()
     await clock.advance(promise.refresh_ttl + timedelta(minutes=1), mode="fast_forward")
+    # A refresh failing on the way back retries: its backoff runs on the clock.
+    await clock.advance(timedelta(seconds=sum(user.policy.retry_delays) + 1))
     # What the user saw instead of a reply is for each test to assert.
     with contextlib.suppress(SignedOut, ConnectionProblem):
         await tab.chat("2+2")
-    return tab
+    return user, tab
 
 
 def first_ending(promise: Promise) -> str:
@@ -42,9 +51,10 @@ def first_ending(promise: Promise) -> str:
 async def test_returning_after_the_refresh_token_expired_redirects_to_login_with_a_message(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
-    tab = await return_after_refresh_token_expired(profile, clock, promise)
+    _, tab = await return_after_refresh_token_expired(profile, clock, promise)
     redirect = checks.redirected_to_login(recorder, reason=promise.reason(first_ending(promise)))
-    assert not tab.signed_in and tab.login_message == redirect.message
+    assert not await tab.signed_in()
+    assert await tab.login_message() == redirect.message
     with pytest.raises(SignedOut):
         await tab.chat("still there?")
 
@@ -55,9 +65,9 @@ async def test_returning_after_the_refresh_token_expired_redirects_to_login_with
 async def test_expired_refresh_token_redirects_with_the_expiry_message(
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
 ) -> None:
-    tab = await return_after_refresh_token_expired(profile, clock, promise)
+    user, _ = await return_after_refresh_token_expired(profile, clock, promise)
     redirect = checks.redirected_to_login(recorder, reason="refresh_expired")
-    assert redirect.message == tab.host.state.policy.message_for("refresh_expired")
+    assert redirect.message == user.policy.message_for("refresh_expired")
     assert redirect.message == "Your session has expired. Please sign in again."
 
 

@@ -9,19 +9,22 @@ import pytest
 from harness import (
     CheckFailed,
     NotApplicable,
-    Profile,
+    Pace,
+    ProfileDriver,
     ProfileFactory,
     Promise,
     ServerView,
-    Tab,
+    TabDriver,
     VirtualClock,
     checks,
 )
 from harness.behaviour import chat_every
-from harness.events import Recorder, RedirectToLogin, WarningShown
+from harness.events import Recorder, RedirectToLogin, RequestSent, WarningShown
+
+pytestmark = pytest.mark.drivers("api", "browser")
 
 
-def timings(user: Profile, promise: Promise) -> tuple[timedelta, timedelta]:
+def timings(user: ProfileDriver, promise: Promise) -> tuple[timedelta, timedelta]:
     """The idle timeout and how long before it the client warns."""
     idle, lead = promise.idle_timeout, user.policy.warning_lead_seconds
     if idle is None or not lead:
@@ -30,28 +33,40 @@ def timings(user: Profile, promise: Promise) -> tuple[timedelta, timedelta]:
 
 
 async def work_then_idle(
-    user: Profile, clock: VirtualClock, idle: timedelta, *, calls_dropped: bool = False
-) -> Tab:
+    user: ProfileDriver,
+    clock: VirtualClock,
+    promise: Promise,
+    pace: Pace,
+    quiet: timedelta,
+    *,
+    calls_dropped: bool = False,
+) -> TabDriver:
+    """Six actions, then `quiet` without any; its last two minutes run every timer in order."""
     tab = await user.login()
     if calls_dropped:  # regression: activity never arrives
-        user.network.fail_next(user.target.profile.path_of("action"), times=6)
-    await chat_every(tab, clock, idle / 12, 6)
-    await clock.advance(idle)
+        user.network.fail_next(promise.profile.path_of("action"), times=6)
+    idle, _ = timings(user, promise)
+    await chat_every(tab, clock, idle / 12, 6, mode=pace.gaps)
+    in_order = min(quiet, timedelta(minutes=2))
+    await clock.advance(quiet - in_order, mode=pace.gaps)
+    await clock.advance(in_order)
     return tab
 
 
 @pytest.mark.ac("AC7")
 async def test_idle_warning_comes_its_lead_time_before_the_sign_out(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     user = await profile()
     idle, lead = timings(user, promise)
-    last_call = clock.now() + idle / 2
-    await work_then_idle(user, clock, idle)
+    await work_then_idle(user, clock, promise, pace, idle - lead - timedelta(minutes=1))
+    last_call = max(e.at for e in recorder.of_kind(RequestSent) if e.purpose == "action")
+    # run_for across the warning and the end
+    await clock.advance(lead + timedelta(minutes=1) + pace.precision)
     checks.warning_shown_before(recorder, "idle")
     [warning] = recorder.of_kind(WarningShown)
-    assert warning.at == last_call + idle - lead
-    assert warning.seconds_left == lead.total_seconds()
+    assert abs(warning.at - (last_call + idle - lead)) <= pace.precision
+    assert abs(warning.seconds_left - lead.total_seconds()) <= pace.precision.total_seconds()
     checks.redirected_to_login(recorder, reason=promise.reason("session_idle"))
 
 
@@ -62,30 +77,32 @@ async def test_stay_signed_in_on_the_warning_keeps_the_session_on_both_sides(
     clock: VirtualClock,
     recorder: Recorder,
     promise: Promise,
+    pace: Pace,
     server_view: ServerView,
 ) -> None:
     user = await profile()
     idle, lead = timings(user, promise)
-    tab = await work_then_idle(user, clock, idle - lead)
-    assert tab.warning == "idle"
+    tab = await work_then_idle(user, clock, promise, pace, idle - lead + pace.precision)
+    warning = await tab.warning()
+    assert warning is not None and warning.kind == "idle"
     await tab.stay_signed_in()
-    assert tab.warning is None
+    assert await tab.warning() is None
     checks.server_saw_activity(await server_view.session(user), recorder)  # the click's call
     # The server extended its deadline too: a minute short of a full timeout, still in.
     await clock.advance(idle - timedelta(minutes=1), mode="fast_forward")
     assert (await tab.probe()).status_code < 400
-    assert tab.signed_in
+    assert await tab.signed_in()
     checks.no_redirect_to_login(recorder)
 
 
 @pytest.mark.negative
 @pytest.mark.ac("AC7")
 async def test_server_deadline_ahead_of_the_client_is_caught_as_a_redirect_without_warning(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     user = await profile()
     idle, _ = timings(user, promise)
-    await work_then_idle(user, clock, idle, calls_dropped=True)
+    await work_then_idle(user, clock, promise, pace, idle, calls_dropped=True)
     assert recorder.count(RedirectToLogin) == 1
     with pytest.raises(CheckFailed, match="no 'idle' warning"):
         checks.warning_shown_before(recorder, "idle")

@@ -24,7 +24,7 @@ FAMILIES, AT_ONCE = 16, 4
 
 async def present_at_once(user: Profile, times: int) -> list[str | None]:
     """The profile's refresh token presented `times` times at once; the tokens handed back."""
-    token = user.current_refresh_token()
+    token = await user.current_refresh_token()
     assert token is not None
     answers = await asyncio.gather(*(user.present_refresh_token(token) for _ in range(times)))
     assert all(a.status_code == 200 for a in answers), [a.status_code for a in answers]

@@ -76,7 +76,7 @@ async def test_forged_refresh_tokens_are_refused_and_rotate_nothing(
 ) -> None:
     user = await profile()
     tab = await user.login()
-    real = user.current_refresh_token()
+    real = await user.current_refresh_token()
     assert real is not None
     for name, forged in refresh_forgeries(real).items():
         response = await user.present_refresh_token(forged)

@@ -16,6 +16,8 @@ import pytest
 from harness import ClientOptions, ProfileFactory, Promise, SignedOut, VirtualClock, checks
 from harness.events import Recorder, RequestSent, Unauthorized
 
+pytestmark = pytest.mark.drivers("api", "browser")
+
 REACTIVE_ONLY = ClientOptions(proactive_refresh=False)  # every request meets the 401 first
 # Real-time bound on a burst: a request left hanging would wait forever, not a bit longer.
 HANG_LIMIT_S = 10.0
@@ -49,7 +51,7 @@ async def test_request_that_failed_before_the_refresh_started_is_retried(
     """axios-auth-refresh #113: a 401 that arrived before the refresh began was dropped."""
     user = await profile(options=REACTIVE_ONLY)
     tab = await user.login()
-    other = user.open_tab()
+    other = await user.open_tab()
     await clock.advance(promise.access_ttl + timedelta(minutes=1), mode="fast_forward")
     first = asyncio.ensure_future(tab.probe())
     await asyncio.sleep(0)  # the first request is on its way before the second starts
@@ -67,14 +69,14 @@ async def test_requests_queued_behind_a_failing_refresh_all_end_on_the_login_pag
 ) -> None:
     """axios-auth-refresh #14: requests queued during a refresh hung when it failed."""
     user = await profile(options=REACTIVE_ONLY)
-    tabs = [await user.login(), user.open_tab(), user.open_tab()]
+    tabs = [await user.login(), await user.open_tab(), await user.open_tab()]
     await clock.advance(
         promise.refresh_ttl + timedelta(days=1), mode="fast_forward"
     )  # the refresh token is gone
     results = await burst([tab.probe() for tab in tabs for _ in range(3)])
     assert all(isinstance(r, SignedOut) for r in results), results
     checks.redirected_to_login(recorder, reason=promise.reason("refresh_expired"))
-    assert all(not tab.signed_in for tab in tabs)
+    assert not any([await tab.signed_in() for tab in tabs])
 
 
 @pytest.mark.ac("AC4")

@@ -1,4 +1,4 @@
-"""Long runs: a week of continuous use never meets the login page."""
+"""Long runs: a week of continuous use, or of coming back every hour, never meets the login page."""
 
 from __future__ import annotations
 
@@ -25,6 +25,11 @@ def week_is_possible(promise: Promise) -> None:
 @pytest.mark.ac("AC1", "AC2", "AC5")
 @pytest.mark.scenario("A week of continuous activity")
 @pytest.mark.needs("probe")
+@pytest.mark.drivers(
+    "api",
+    browser="a week of every timer in order costs about 17 minutes in Chromium (~6 s per "
+    "virtual hour); the week of returns below runs there",
+)
 async def test_request_every_minute_for_seven_days_never_redirects(
     profile: ProfileFactory,
     clock: VirtualClock,
@@ -54,3 +59,30 @@ async def test_request_every_minute_for_seven_days_never_redirects(
     checks.server_saw_activity(record, recorder)
     checks.server_kept_session(record)
     checks.server_deadlines_as_promised(record, promise.policy)
+
+
+@pytest.mark.ac("AC1", "AC3", "AC5")
+@pytest.mark.scenario("A week of visits, the laptop asleep in between")
+@pytest.mark.needs("probe")
+@pytest.mark.drivers("api", "browser")
+async def test_coming_back_just_inside_the_idle_timeout_for_seven_days_never_redirects(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+) -> None:
+    """The week compressed: the laptop sleeps between visits, each one just inside the idle
+    timeout (and past the access token's life), so every visit wakes to an expired token."""
+    week_is_possible(promise)
+    idle = promise.idle_timeout or promise.access_ttl * 2
+    every = idle - timedelta(minutes=5)
+    if every <= promise.access_ttl:
+        raise NotApplicable("needs an idle timeout over five minutes past the access TTL")
+    tab = await (await profile()).login()
+    statuses: set[int] = set()
+    for _ in range(int(WEEK / every)):
+        await clock.advance(every, mode="fast_forward")
+        statuses.add((await tab.probe()).status_code)
+    assert statuses == {200}
+    checks.no_redirect_to_login(recorder)
+    checks.no_interruption(recorder)
+    assert recorder.count(RefreshSucceeded) >= int(WEEK / every)  # a token per visit
+    if promise.policy.rotation:
+        assert recorder.count(Rotation) == recorder.count(RefreshSucceeded)

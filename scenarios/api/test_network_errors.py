@@ -9,7 +9,8 @@ import pytest
 from harness import (
     ClientOptions,
     NotApplicable,
-    Profile,
+    Pace,
+    ProfileDriver,
     ProfileFactory,
     Promise,
     ServerView,
@@ -18,10 +19,19 @@ from harness import (
     checks,
 )
 from harness.behaviour import retryable_grace
-from harness.events import BannerShown, LoggedIn, Recorder, RefreshRetry, RefreshStarted
+from harness.events import (
+    BannerShown,
+    LoggedIn,
+    Recorder,
+    RefreshFailed,
+    RefreshRetry,
+    RefreshStarted,
+)
+
+pytestmark = pytest.mark.drivers("api", "browser")
 
 
-def refresh_due(user: Profile, promise: Promise) -> timedelta:
+def refresh_due(user: ProfileDriver, promise: Promise) -> timedelta:
     """When the tab will refresh: the threshold before the access token's expiry."""
     ttl = promise.access_ttl.total_seconds()
     return timedelta(seconds=ttl - user.policy.threshold_for(ttl))
@@ -30,27 +40,42 @@ def refresh_due(user: Profile, promise: Promise) -> timedelta:
 @pytest.mark.ac("AC1", "AC4")
 @pytest.mark.scenario("Network error during refresh")
 async def test_offline_during_refresh_retries_shows_a_banner_and_keeps_the_session(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     user = await profile()
     tab = await user.login()
-    # The tab's timer starts the refresh on its first tick at or after the refresh is due.
-    tick = timedelta(seconds=user.policy.tick_seconds)
-    starts = tick * -(-refresh_due(user, promise) // tick)
-    await clock.advance(starts - timedelta(seconds=1))
+    await clock.advance(refresh_due(user, promise) - timedelta(seconds=1), mode=pace.gaps)
     user.network.offline = True
+    # The tab's timer starts the refresh on its next tick; a second at a time until it and
+    # every retry have failed.
+    tick = timedelta(seconds=user.policy.tick_seconds)
     backoff = timedelta(seconds=sum(user.policy.retry_delays))
-    await clock.advance(backoff + timedelta(seconds=2))  # one whole refresh with every retry
+    for _ in range(int((2 * tick + backoff).total_seconds())):
+        if recorder.count(RefreshFailed):
+            break
+        await clock.advance(1)
     retries = recorder.of_kind(RefreshRetry)
     assert tuple(r.delay_s for r in retries) == user.policy.retry_delays  # then a graceful error
-    assert tab.signed_in and tab.banner == user.policy.banner_connection
+    assert await tab.signed_in()
+    assert await tab.banner() == user.policy.banner_connection
     assert recorder.count(BannerShown) >= 1
     user.network.offline = False
     assert await tab.chat("2+2")  # the old token is still valid, then refreshes
     await clock.advance(tick)
-    assert tab.banner is None
+    assert await tab.banner() is None
     checks.no_redirect_to_login(recorder)
     checks.no_fatal_refresh_failure(recorder)
+
+
+async def lose_the_refresh_response(
+    user: ProfileDriver, clock: VirtualClock, promise: Promise, pace: Pace
+) -> None:
+    """The server rotates on the timer's refresh; its answer never reaches the client."""
+    user.network.lose_next_response(promise.profile.path_of("refresh"))
+    await clock.advance(refresh_due(user, promise) - timedelta(minutes=1), mode=pace.gaps)
+    retry = timedelta(seconds=user.policy.retry_delays[0])
+    # run_for: the timer's refresh and its retry in order
+    await clock.advance(timedelta(minutes=2) + retry + pace.precision)
 
 
 @pytest.mark.ac("AC1")
@@ -60,13 +85,13 @@ async def test_lost_refresh_response_retried_inside_the_grace_window_keeps_the_s
     clock: VirtualClock,
     recorder: Recorder,
     promise: Promise,
+    pace: Pace,
     server_view: ServerView,
 ) -> None:
     user = await profile()
     retryable_grace(user, promise)
     tab = await user.login()
-    user.network.lose_next_response(user.target.profile.path_of("refresh"))
-    await clock.advance(refresh_due(user, promise) + timedelta(minutes=1))
+    await lose_the_refresh_response(user, clock, promise, pace)
     assert recorder.count(RefreshStarted) == 1  # its retry got the token the server rotated to
     assert await tab.chat("2+2")
     checks.no_redirect_to_login(recorder)
@@ -78,17 +103,17 @@ async def test_lost_refresh_response_retried_inside_the_grace_window_keeps_the_s
 @pytest.mark.ac("AC4")
 @pytest.mark.scenario("Refresh response lost after the server rotated")
 async def test_lost_refresh_response_retried_after_the_grace_window_is_reuse(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     if not promise.policy.reuse_detection:
         raise NotApplicable("needs reuse detection ([policy] reuse_detection = true)")
     probe = await profile(name="probe")
     grace = retryable_grace(probe, promise)
     # A client that waits longer than the grace window presents the parent after it closed.
-    user = await profile(options=ClientOptions(retry_delays=(grace.total_seconds() + 5,)))
+    wait = grace + timedelta(seconds=5) + pace.precision
+    user = await profile(options=ClientOptions(retry_delays=(wait.total_seconds(),)))
     tab = await user.login()
-    user.network.lose_next_response(user.target.profile.path_of("refresh"))
-    await clock.advance(refresh_due(user, promise) + timedelta(minutes=1))
+    await lose_the_refresh_response(user, clock, promise, pace)
     redirect = checks.redirected_to_login(recorder, reason=promise.reason("refresh_reused"))
     assert redirect.message == user.policy.message_for(redirect.reason)
     assert recorder.count(LoggedIn) == 1

@@ -91,7 +91,7 @@ async def test_refresh_token_rotated_just_before_the_absolute_end_is_refused_at_
         raise NotApplicable("needs an absolute session lifetime ([policy] absolute_seconds)")
     user = await profile()
     await active_for(user, clock, absolute - timedelta(minutes=5), timedelta(minutes=5))
-    latest = user.current_refresh_token()
+    latest = await user.current_refresh_token()
     [login] = recorder.of_kind(LoggedIn)
     await clock.move_to(login.at + absolute, mode="fast_forward")  # the very end
     await refused(user, latest, "at its absolute end")
@@ -115,7 +115,7 @@ async def test_refresh_token_presented_at_the_idle_deadline_is_refused(
     tab = await user.login()
     assert await tab.chat("1+1")
     await clock.advance(idle, mode="fast_forward")  # the very deadline
-    await refused(user, user.current_refresh_token(), "at its idle deadline")
+    await refused(user, await user.current_refresh_token(), "at its idle deadline")
     record = await server_view.session(user)
     checks.server_revoked(record, "session_idle")
     checks.server_logged(record, "login", "idle_timeout")

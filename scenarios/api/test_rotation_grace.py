@@ -54,7 +54,7 @@ async def test_parent_presented_twice_inside_the_grace_window_gets_the_same_new_
     user = await profile()
     retryable_grace(user, promise)
     tab = await user.login()
-    parent = user.current_refresh_token()
+    parent = await user.current_refresh_token()
     assert parent is not None
     answers = [await user.present_refresh_token(parent) for _ in range(2)]
     assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from harness import ClientOptions, ProfileFactory, Promise, checks
+from harness import ClientOptions, Pace, ProfileFactory, Promise, checks
 from harness.clock import Mode, VirtualClock
 from harness.events import Recorder, RefreshSucceeded, Unauthorized
 
-pytestmark = pytest.mark.needs("stream")
+pytestmark = [pytest.mark.needs("stream"), pytest.mark.drivers("api", "browser")]
 
 
 async def stream_after_expiry(
@@ -22,17 +22,17 @@ async def stream_after_expiry(
 ) -> str:
     tab = await (await profile(options=options)).login()
     await clock.advance(promise.access_ttl + timedelta(minutes=1), mode=mode)
-    return "".join(await tab.stream_chat("2+2"))
+    return await tab.stream_chat("2+2")
 
 
 @pytest.mark.ac("AC1", "AC3")
 @pytest.mark.scenario("Streaming request with an expired access token")
 async def test_stream_meeting_an_expired_token_refreshes_retries_and_gets_the_reply(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     # Only the refusal path can save this request: no refresh happened before it.
     options = ClientOptions(proactive_refresh=False)
-    reply = await stream_after_expiry(profile, clock, promise, options, "run_for")
+    reply = await stream_after_expiry(profile, clock, promise, options, pace.gaps)
     assert reply
     [unauthorized] = recorder.of_kind(Unauthorized)
     assert unauthorized.path == promise.profile.path_of("stream")

@@ -6,7 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from harness import CheckFailed, Profile, ProfileFactory, Promise, SignedOut, VirtualClock, checks
+from harness import (
+    CheckFailed,
+    Pace,
+    Profile,
+    ProfileFactory,
+    Promise,
+    SignedOut,
+    VirtualClock,
+    checks,
+)
+from harness.behaviour import work_through
 from harness.events import LoggedIn, Recorder, RedirectToLogin
 
 
@@ -61,6 +71,7 @@ async def test_second_login_path_with_a_seven_day_ttl_is_caught(
 
 @pytest.mark.ac("AC4")
 @pytest.mark.scenario("Seven days of inactivity")
+@pytest.mark.drivers("api", "browser")
 @pytest.mark.parametrize(
     "ends_with",
     [
@@ -92,15 +103,18 @@ async def test_laptop_closed_for_seven_days_wakes_up_on_login_with_a_message(
 @pytest.mark.ac("AC4", "AC7")
 @pytest.mark.scenario("Absolute lifetime reached while active")
 @pytest.mark.refapp(session_max_seconds=7200)
+@pytest.mark.drivers("api", "browser")
 async def test_active_user_reaching_the_absolute_lifetime_is_warned_then_redirected(
-    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     user = await profile()
     tab = await user.login()
+    # At the driver's pace, then a minute at a time, every timer in order, from just before
+    # the warning (two minutes ahead of the end) on.
+    lead = timedelta(seconds=user.policy.warning_lead_seconds)
+    watch = (timedelta(hours=2) - lead - timedelta(minutes=3), timedelta(hours=3))
     with pytest.raises(SignedOut):
-        for _ in range(180):
-            await clock.advance(60)
-            await tab.chat("1+1")
+        await work_through(tab, clock, pace, span=timedelta(hours=3), watch=watch, message="1+1")
     checks.warning_shown_before(recorder, "absolute")
     redirect = checks.redirected_to_login(recorder, reason="session_expired")
     assert redirect.message == user.policy.message_for("session_expired")

@@ -52,7 +52,7 @@ async def test_browser_clock_ten_minutes_off_refreshes_five_minutes_before_serve
     await tab.login(ALICE.identifier, ALICE.secret())
     await clock.advance(QUIET, mode="fast_forward")
     await clock.advance(BUSY)  # run_for: the page's timer ticks every 30 s across the expiry
-    assert await tab.send_chat("6*7") == "42"
+    assert await tab.chat("6*7") == "42"
     checks.no_unauthorized(recorder)
     checks.no_redirect_to_login(recorder)
     # Event times are the page's: the refresh came 25 minutes into the token's 30, on the

@@ -37,10 +37,10 @@ async def test_reloaded_page_signs_in_again_from_the_refresh_cookie(
     alice = await session.new_profile("alice")
     tab = await alice.new_tab("/login")
     await tab.login(ALICE.identifier, ALICE.secret())
-    assert await tab.send_chat("1+1") == "2"
+    assert await tab.chat("1+1") == "2"
     await tab.page.reload()
     assert not (await settled(tab)).on_login_page
-    assert await tab.send_chat("2+2") == "4"
+    assert await tab.chat("2+2") == "4"
     assert alice.refresh_request_count == 1  # the cookie, once
     checks.no_redirect_to_login(recorder)
 
@@ -58,6 +58,6 @@ async def test_tab_opened_after_every_tab_was_closed_signs_in_from_the_refresh_c
     await clock.advance(CLOSED_FOR, mode="fast_forward")
     tab = await settled(await alice.new_tab("/"))
     assert not tab.on_login_page
-    assert await tab.send_chat("3*3") == "9"
+    assert await tab.chat("3*3") == "9"
     checks.no_redirect_to_login(recorder)
     checks.no_unauthorized(recorder)

@@ -27,4 +27,4 @@ async def test_chat_every_records_a_failed_message_as_none_and_goes_on(
     alice.network.offline = False
     replies += await chat_every(tab, clock, 60, 1, message="1+1")
     assert replies == [None, None, "2"]
-    assert tab.signed_in
+    assert await tab.signed_in()

@@ -35,10 +35,10 @@ async def test_active_tab_chats_across_token_expiry_with_one_refresh_and_no_redi
             alice = await session.new_profile("alice")
             tab = await alice.new_tab("/login")
             await tab.login("alice@example.com", "wonderland")
-            assert await tab.send_chat("2+2") == "4"
+            assert await tab.stream_chat("2+2") == "4"
             await clock.advance(timedelta(minutes=31))
-            assert await tab.send_chat("(3*4)-1", stream=False) == "11"
-            assert await tab.send_chat("hello") == "echo: hello"
+            assert await tab.chat("(3*4)-1") == "11"
+            assert await tab.stream_chat("hello") == "echo: hello"
     finally:
         await remote.aclose()
     assert recorder.count(RedirectToLogin) == 0, server.log_tail()

@@ -151,7 +151,7 @@ async def test_two_tabs_share_one_refresh_of_a_body_carried_refresh_token(
 ) -> None:
     make, clock = make_profile
     profile = await make()
-    tabs = [await profile.login(), profile.open_tab()]
+    tabs = [await profile.login(), await profile.open_tab()]
     await clock.advance(ACCESS_TTL_S - 30, mode="fast_forward")
     for tab in tabs:
         await tab.probe()

@@ -44,12 +44,12 @@ async def test_offline_timer_refresh_retries_with_backoff_then_shows_a_banner(
     assert [e.delay_s for e in recorder.of_kind(RefreshRetry)] == [1.0, 2.0, 4.0]  # type: ignore[attr-defined]
     [failed] = recorder.of_kind(RefreshFailed)
     assert isinstance(failed, RefreshFailed) and not failed.fatal
-    assert tab.signed_in and tab.banner is not None
+    assert await tab.signed_in() and await tab.banner() is not None
     assert recorder.count(BannerShown) == 1 and recorder.count(RedirectToLogin) == 0
     alice.network.offline = False
     await clock.advance(30)  # the next timer tick tries again
     assert recorder.count(RefreshSucceeded) == 1
-    assert tab.banner is None
+    assert await tab.banner() is None
     assert (await tab.get("/api/chat/history")).status_code == 200
 
 
@@ -60,12 +60,12 @@ async def test_request_with_expired_token_while_offline_raises_connection_proble
     tab = await alice.login(*ALICE)
     alice.network.offline = True
     await clock.advance(timedelta(minutes=31), mode="fast_forward")  # the tick's refresh fails
-    assert tab.banner is not None
+    assert await tab.banner() is not None
     before = clock.now()
     with pytest.raises(ConnectionProblem):
         await tab.get("/api/chat/history")
     assert clock.now() - before == timedelta(seconds=7)  # the backoff waited in virtual time
-    assert tab.signed_in and tab.banner is not None
+    assert await tab.signed_in() and await tab.banner() is not None
     assert recorder.count(NetworkError) == 8  # four tries by the tick, four by the request
     assert recorder.count(RequestSent) - len(refresh_requests(recorder)) == 1  # only the login
 
@@ -78,7 +78,7 @@ async def test_request_lost_on_the_network_raises_connection_problem_not_sign_ou
     alice.network.fail_next("/api/chat")
     with pytest.raises(ConnectionProblem, match="ConnectError"):
         await tab.chat("2+2")
-    assert tab.signed_in
+    assert await tab.signed_in()
     assert await tab.chat("2+2") == "4"
 
 
@@ -91,7 +91,7 @@ async def test_two_failed_tries_then_success_refreshes_without_a_banner(
     await clock.advance(timedelta(minutes=26))
     assert len(refresh_requests(recorder)) == 3
     assert recorder.count(RefreshSucceeded) == 1 and recorder.count(RefreshFailed) == 0
-    assert tab.banner is None and tab.signed_in
+    assert await tab.banner() is None and await tab.signed_in()
 
 
 async def test_server_error_on_refresh_is_retried_like_a_network_error(
@@ -115,7 +115,7 @@ async def test_lost_refresh_response_inside_grace_is_recovered_by_the_retry(
     await clock.advance(timedelta(minutes=26))
     assert len(refresh_requests(recorder)) == 2
     assert recorder.count(Rotation) == 1  # the retry got back the token the server rotated to
-    assert tab.signed_in and recorder.count(RedirectToLogin) == 0
+    assert await tab.signed_in() and recorder.count(RedirectToLogin) == 0
     assert (await tab.get("/api/chat/history")).status_code == 200
 
 
@@ -127,8 +127,8 @@ async def test_lost_refresh_response_outside_grace_is_detected_as_reuse(
     tab = await alice.login(*ALICE)
     alice.network.lose_next_response(REFRESH)
     await clock.advance(timedelta(minutes=26))
-    assert not tab.signed_in
-    assert tab.login_reason == "refresh_reused"
+    assert not await tab.signed_in()
+    assert await tab.login_reason() == "refresh_reused"
     [failed] = recorder.of_kind(RefreshFailed)
     assert isinstance(failed, RefreshFailed) and failed.fatal
 
@@ -147,7 +147,7 @@ async def test_heartbeat_due_during_a_refresh_backoff_waits_for_the_next_tick_no
     # Real-time bound: a timer that waited for the refresh would hang the clock step.
     await asyncio.wait_for(clock.advance(37), timeout=5)
     assert len(refresh_requests(recorder)) == 4  # one cycle: the heartbeat did not start another
-    assert tab.signed_in and tab.banner is not None
+    assert await tab.signed_in() and await tab.banner() is not None
     alice.network.offline = False
     await clock.advance(1)
     assert recorder.count(RefreshSucceeded) == 1

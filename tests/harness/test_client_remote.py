@@ -41,7 +41,7 @@ async def test_tab_over_http_refreshes_when_the_server_clock_is_moved(server: Ap
         server_now = datetime.fromisoformat(session.json()["server_time"])
         assert timedelta(0) <= server_now - clock.now() < timedelta(seconds=5)
         await clock.advance(timedelta(hours=2), mode="fast_forward")
-        assert not tab.signed_in and tab.login_reason == "session_idle"
+        assert not await tab.signed_in() and await tab.login_reason() == "session_idle"
     finally:
         await profile.aclose()
         await remote.aclose()

@@ -6,7 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from harness.client import ClientOptions, LoginFailed, Profile, SignedOut
+from harness.client import (
+    ActionFailed,
+    ClientOptions,
+    LoginFailed,
+    Profile,
+    SignedOut,
+    Unsupported,
+)
 from harness.clock import VirtualClock
 from harness.events import (
     LoggedIn,
@@ -32,7 +39,7 @@ async def test_login_opens_a_signed_in_tab_and_records_virtual_times(
     tab = await (await profile()).login(*ALICE)
     response = await tab.get("/api/auth/session")
     assert response.status_code == 200
-    assert tab.signed_in and tab.login_message is None
+    assert await tab.signed_in() and await tab.login_message() is None
     [logged_in] = recorder.of_kind(LoggedIn)
     assert isinstance(logged_in, LoggedIn)
     assert logged_in.access_expires_at == clock.now() + timedelta(minutes=30)
@@ -82,7 +89,7 @@ async def test_second_401_after_the_refresh_is_returned_not_retried_again(
     assert response.status_code == 401
     assert requests_to(recorder, "/api/chat/history") == 2
     assert requests_to(recorder, "/api/auth/refresh") == 1
-    assert tab.signed_in
+    assert await tab.signed_in()
 
 
 async def test_streaming_with_an_expired_token_refreshes_through_the_same_path(
@@ -91,7 +98,7 @@ async def test_streaming_with_an_expired_token_refreshes_through_the_same_path(
     alice = await profile(options=ClientOptions(proactive_refresh=False))
     tab = await alice.login(*ALICE)
     await clock.advance(timedelta(minutes=45))
-    chunks = await tab.stream_chat("hello stream")
+    chunks = await tab.stream_chunks("hello stream")
     assert len(chunks) > 1
     assert "".join(chunks) == await tab.chat("hello stream")
     assert [e.path for e in recorder.of_kind(Unauthorized)] == ["/api/chat/stream"]  # type: ignore[attr-defined]
@@ -122,8 +129,8 @@ async def test_refresh_token_expired_redirects_to_login_with_message(
     with pytest.raises(SignedOut) as signed_out:
         await tab.get("/api/chat/history")
     assert signed_out.value.reason == "refresh_expired"
-    assert not tab.signed_in
-    assert tab.login_message == "Your session has expired. Please sign in again."
+    assert not await tab.signed_in()
+    assert await tab.login_message() == "Your session has expired. Please sign in again."
     [redirect] = recorder.of_kind(RedirectToLogin)
     assert isinstance(redirect, RedirectToLogin) and redirect.reason == "refresh_expired"
 
@@ -137,15 +144,18 @@ async def test_session_revoked_elsewhere_signs_the_tab_out_on_its_next_call(
     with pytest.raises(SignedOut) as signed_out:
         await tab.get("/api/chat/history")
     assert signed_out.value.reason == "session_revoked"
-    assert tab.login_message == "Your session was ended for your security. Please sign in again."
+    assert (
+        await tab.login_message()
+        == "Your session was ended for your security. Please sign in again."
+    )
     statuses = [e.status for e in recorder.of_kind(ResponseReceived) if e.profile == "laptop"]  # type: ignore[attr-defined]
     assert statuses[-1] == 401
 
 
 async def test_request_on_the_login_page_raises_signed_out(profile: ProfileFactory) -> None:
     alice: Profile = await profile()
-    tab = alice.open_tab()
-    assert not tab.signed_in
+    tab = await alice.open_tab()
+    assert not await tab.signed_in()
     with pytest.raises(SignedOut):
         await tab.get("/api/chat/history")
 
@@ -161,3 +171,32 @@ async def test_client_regression_listed_by_the_server_is_applied_by_the_client(
     assert recorder.count(RefreshStarted) == 0  # no timer refresh before expiry
     assert (await tab.get("/api/chat/history")).status_code == 200
     assert [e.error for e in recorder.of_kind(Unauthorized)] == ["token_expired"]  # type: ignore[attr-defined]
+
+
+async def test_error_answer_to_an_action_raises_action_failed_with_the_code(
+    profile: ProfileFactory,
+) -> None:
+    alice: Profile = await profile()
+    tab = await alice.login(*ALICE)
+    alice.network.fail_next("/api/chat", status=500, error="boom")
+    with pytest.raises(ActionFailed) as refused:
+        await tab.chat("2+2")
+    assert (refused.value.status, refused.value.error) == (500, "boom")
+    assert await tab.chat("2+2") == "4"  # the user is still signed in
+
+
+async def test_logout_shows_the_sign_out_message_in_every_tab(profile: ProfileFactory) -> None:
+    alice: Profile = await profile()
+    tabs = [await alice.login(*ALICE), await alice.open_tab()]
+    await tabs[1].logout()
+    assert [await tab.login_reason() for tab in tabs] == ["logout", "logout"]
+    assert [await tab.login_message() for tab in tabs] == ["You have signed out."] * 2
+
+
+@pytest.mark.parametrize("verb", ["hide", "show", "freeze_holding_lock"])
+async def test_page_only_verbs_on_a_simulated_tab_are_unsupported(
+    profile: ProfileFactory, verb: str
+) -> None:
+    tab = await (await profile()).login(*ALICE)
+    with pytest.raises(Unsupported, match="no page"):
+        await getattr(tab, verb)()

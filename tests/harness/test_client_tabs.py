@@ -34,8 +34,8 @@ async def test_tab_opened_after_login_shares_the_session_without_a_request(
     alice = await profile()
     await alice.login(*ALICE)
     sent = recorder.count(RequestSent)
-    second = alice.open_tab("second")
-    assert second.signed_in
+    second = await alice.open_tab("second")
+    assert await second.signed_in()
     assert recorder.count(RequestSent) == sent
     assert (await second.get("/api/auth/session")).status_code == 200
     assert requests_to(recorder, "/api/auth/refresh") == 0
@@ -46,7 +46,7 @@ async def test_ten_tabs_reaching_the_threshold_together_make_one_refresh(
 ) -> None:
     alice = await profile()
     await alice.login(*ALICE)
-    tabs = [alice.tabs[0], *(alice.open_tab() for _ in range(9))]
+    tabs = [alice.tabs[0], *[await alice.open_tab() for _ in range(9)]]
     await clock.advance(timedelta(minutes=26))  # every tab's timer sees < 5 min left at 25:00
     assert requests_to(recorder, "/api/auth/refresh") == 1
     assert recorder.count(Rotation) == 1
@@ -61,7 +61,7 @@ async def test_ten_tabs_hitting_expiry_in_the_same_instant_make_one_refresh(
 ) -> None:
     alice = await profile(options=ClientOptions(proactive_refresh=False))
     await alice.login(*ALICE)
-    tabs = [alice.tabs[0], *(alice.open_tab() for _ in range(9))]
+    tabs = [alice.tabs[0], *[await alice.open_tab() for _ in range(9)]]
     await clock.advance(timedelta(minutes=31))
     results = await asyncio.gather(*(tab.get("/api/chat/history") for tab in tabs))
     assert [r.status_code for r in results] == [200] * 10
@@ -76,13 +76,13 @@ async def test_per_tab_lock_without_grace_is_caught_as_refresh_reuse(
 ) -> None:
     alice = await profile(options=ClientOptions(shared_lock=False))
     await alice.login(*ALICE)
-    tabs = [alice.tabs[0], *(alice.open_tab() for _ in range(9))]
+    tabs = [alice.tabs[0], *[await alice.open_tab() for _ in range(9)]]
     # Nine tabs without a token of their own refresh at once, all with the same cookie.
     with pytest.raises(SignedOut):
         await asyncio.gather(*(tab.get("/api/chat/history") for tab in tabs))
     reasons = {e.reason for e in recorder.of_kind(RedirectToLogin)}  # type: ignore[attr-defined]
     assert "refresh_reused" in reasons
-    assert not any(tab.signed_in for tab in tabs)
+    assert not any([await tab.signed_in() for tab in tabs])
 
 
 async def test_per_tab_lock_inside_the_grace_window_keeps_every_tab_signed_in(
@@ -90,7 +90,7 @@ async def test_per_tab_lock_inside_the_grace_window_keeps_every_tab_signed_in(
 ) -> None:
     alice = await profile(options=ClientOptions(shared_lock=False))
     await alice.login(*ALICE)
-    tabs = [alice.tabs[0], *(alice.open_tab() for _ in range(9))]
+    tabs = [alice.tabs[0], *[await alice.open_tab() for _ in range(9)]]
     results = await asyncio.gather(*(tab.get("/api/chat/history") for tab in tabs))
     assert [r.status_code for r in results] == [200] * 10
     # Nine tabs had no token of their own: each refreshed with the same cookie at once.
@@ -104,9 +104,9 @@ async def test_logout_in_one_tab_puts_every_tab_of_the_profile_on_the_login_page
 ) -> None:
     alice = await profile()
     await alice.login(*ALICE)
-    tabs = [alice.tabs[0], alice.open_tab(), alice.open_tab()]
+    tabs = [alice.tabs[0], await alice.open_tab(), await alice.open_tab()]
     await tabs[1].logout()
-    assert [tab.signed_in for tab in tabs] == [False] * 3
+    assert [await tab.signed_in() for tab in tabs] == [False] * 3
     assert requests_to(recorder, "/api/auth/logout") == 1
     assert recorder.count(LoggedOut) == 3
     assert recorder.count(RedirectToLogin) == 0

@@ -13,7 +13,7 @@ NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 @dataclass
 class FakeTab:
-    signed_in: bool = True
+    in_session: bool = True
     adopted: list[AccessToken] = field(default_factory=list)
     seen_activity: int = 0
     sent_to_login: list[tuple[str, bool]] = field(default_factory=list)
@@ -25,7 +25,7 @@ class FakeTab:
         self.seen_activity += 1
 
     def to_login(self, reason: str, message: str | None, *, redirect: bool) -> None:
-        self.signed_in = False
+        self.in_session = False
         self.sent_to_login.append((reason, redirect))
 
 
@@ -35,7 +35,7 @@ def a_token() -> AccessToken:
 
 def test_broadcast_reaches_every_other_signed_in_tab() -> None:
     state = ProfileState(ClientPolicy())
-    sender, other, gone = FakeTab(), FakeTab(), FakeTab(signed_in=False)
+    sender, other, gone = FakeTab(), FakeTab(), FakeTab(in_session=False)
     state.tabs += [sender, other, gone]
     token = a_token()
     state.broadcast(token, sender)
@@ -70,7 +70,7 @@ def test_no_heartbeat_without_an_idle_timeout() -> None:
 
 def test_sign_out_sends_every_signed_in_tab_to_login_and_forgets_tokens() -> None:
     state = ProfileState(ClientPolicy())
-    tabs = [FakeTab(), FakeTab(), FakeTab(signed_in=False)]
+    tabs = [FakeTab(), FakeTab(), FakeTab(in_session=False)]
     state.tabs += tabs
     state.session_started(a_token(), NOW)
     state.refresh_token = "r"

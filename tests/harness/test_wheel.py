@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = {
     "harness/scenarios/api/test_ac1_active_user_not_redirected.py",
-    "harness/scenarios/browser/test_multiple_tabs.py",
+    "harness/scenarios/browser/test_hidden_tab.py",
     "harness/scenarios/conformance/test_rotation.py",
     "harness/conformance/session.py",
     "harness/scenarios/load/test_refresh_storm.py",

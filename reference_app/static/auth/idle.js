@@ -10,6 +10,7 @@ import { endSession, isEnding } from "./session.js";
 const ACTIVITY_KEY = "session-harness-auth:activity";
 const CHECK_MS = 1000;
 const SHARE_EVERY_MS = 1000;
+const USER_INPUT = ["click", "keydown", "wheel", "touchstart"];
 
 const times = { user: 0, api: 0, ownUser: 0, shared: 0, written: 0 };
 let warning = null; // "idle" | "absolute" while the dialog is shown
@@ -129,7 +130,8 @@ export function startIdleMonitor({ view, ping }) {
   times.user = saved.user || Date.now(); // opening the page is activity when nothing is stored
   times.api = saved.api || 0;
   const onUser = () => recordActivity("user");
-  for (const type of ["click", "keydown", "scroll"]) {
+  // Input the user makes; not "scroll", which the page fires itself as replies arrive.
+  for (const type of USER_INPUT) {
     window.addEventListener(type, onUser, { capture: true, passive: true });
   }
   on("activity", (message) => {
