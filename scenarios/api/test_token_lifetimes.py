@@ -17,6 +17,7 @@ from harness import (
     checks,
 )
 from harness.behaviour import work_through
+from harness.client.wire import reply_of
 from harness.events import LoggedIn, Recorder, RedirectToLogin
 
 
@@ -138,3 +139,4 @@ async def test_access_token_works_until_the_second_it_expires_and_not_from_then_
     await clock.move_to(token.access_expires_at, mode="fast_forward")
     expired = await user.present_access_token(token.value)
     assert expired.status_code in promise.profile.access.rejected_status
+    checks.refusal_explained(promise.profile, reply_of(expired))
