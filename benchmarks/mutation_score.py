@@ -4,8 +4,9 @@
 
 Mutates reference_app/sessions.py, tokens.py, activity.py and routes/deps.py (the CSRF
 check) line by line, as `[tool.mutmut]` in pyproject.toml says, and runs `scenarios/api`
-(the simulated driver) against each mutant (mutmut copies the project into mutants/; the
-in-process app and any server a scenario starts import the mutated copy from there).
+(the simulated driver) against each mutant: mutmut copies the project into mutants/, and
+runs against a mutant the scenarios that called its function in the test process (so never
+a `served` one, whose app runs in its own process).
 
 Prints killed / survived / timeout, the raw killed share, and the score over the mutants
 that are not equivalent: the survivors benchmarks/mutation_equivalents.toml documents as
@@ -59,13 +60,14 @@ class Mutant:
 
 @dataclass(frozen=True)
 class Equivalent:
-    """A documented equivalent mutant: this change to this function is not observable."""
+    """A documented survivor: this change to this function is not observable (`reason` names
+    why, in the file's [reasons] table)."""
 
     file: str
     function: str
     before: str
     after: str
-    why: str
+    reason: str
 
     def matches(self, mutant: Mutant) -> bool:
         found = (mutant.file, mutant.function, mutant.before, mutant.after)
@@ -73,8 +75,12 @@ class Equivalent:
 
 
 def load_equivalents(path: Path = EQUIVALENTS) -> list[Equivalent]:
-    entries = tomllib.loads(path.read_text())["equivalent"]
-    return [Equivalent(**entry) for entry in entries]
+    data = tomllib.loads(path.read_text())
+    entries = [Equivalent(**entry) for entry in data.get("equivalent", [])]
+    unknown = sorted({e.reason for e in entries} - set(data.get("reasons", {})))
+    if unknown:
+        raise SystemExit(f"{path.name}: reasons {unknown} are not in its [reasons] table")
+    return entries
 
 
 def run_mutmut(jobs: int) -> float:
@@ -152,12 +158,17 @@ def report(found: dict[str, str], equivalents: list[Equivalent], target: float) 
     print(f"mutants: {total}  " + "  ".join(f"{k}: {v}" for k, v in counts.most_common()))
     print(f"killed {killed} / survived {counts['survived']} / timeout {counts['timeout']}")
     print(f"raw: {raw:.1f}% of {total} mutants killed")
-    print(f"equivalent: {len(documented)} documented in {EQUIVALENTS.relative_to(ROOT)}")
+    reasons = Counter(e.reason for e in documented.values())
+    print(
+        f"equivalent: {len(documented)} documented in {EQUIVALENTS.relative_to(ROOT)} ("
+        + ", ".join(f"{r} {n}" for r, n in reasons.most_common())
+        + ")"
+    )
     print(f"score: {score:.1f}% of {judged} non-equivalent mutants killed (target {target:g}%)")
     for mutant in missed:
-        mark = "equivalent" if mutant.name in documented else "NEW"
+        mark = documented[mutant.name].reason if mutant.name in documented else "NEW"
         change = f"- {mutant.before}  + {mutant.after}"
-        print(f"  {found[mutant.name]:<9} {mark:<10} {mutant.where:<32} {change}  [{mutant.name}]")
+        print(f"  {found[mutant.name]:<9} {mark:<17} {mutant.where:<32} {change}  [{mutant.name}]")
     for entry in stale:
         print(f"  stale: {entry.file} {entry.function}: {entry.before!r} -> {entry.after!r}")
     return score >= target and not stale

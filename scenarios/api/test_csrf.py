@@ -27,17 +27,23 @@ CROSS_SITE = [
     pytest.param(None, False, id="no-origin-no-app-headers"),
     pytest.param("attacker", True, id="another-origin-with-the-app-headers"),
     pytest.param("other-port", True, id="same-host-other-port-with-the-app-headers"),
+    pytest.param("other-scheme", True, id="same-host-other-scheme-with-the-app-headers"),
+    # Served, the app's own origin names its port too: both sides of the comparison do.
+    pytest.param("other-port", True, id="served-same-host-other-port", marks=pytest.mark.served),
 ]
 
 
 def origin_of(page: str | None, base_url: str) -> str | None:
     """The `Origin` a page sends: another site on the app's scheme, or the app's host on
-    another port (a different origin all the same)."""
+    another port or over the other scheme (a different origin all the same)."""
     if page is None:
         return None
     parts = urlsplit(base_url)
     if page == "attacker":
         return f"{parts.scheme}://attacker.example"
+    if page == "other-scheme":
+        other = "https" if parts.scheme == "http" else "http"
+        return f"{other}://{parts.netloc}"
     return f"{parts.scheme}://{parts.hostname}:{(parts.port or 80) + 1}"
 
 
