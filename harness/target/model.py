@@ -202,6 +202,12 @@ class Policy(_Strict):
     grace_seconds: float | None = Field(None, ge=0)
     idle_timeout_seconds: float | None = Field(None, ge=0)  # 0: no idle timeout
     absolute_seconds: float | None = Field(None, gt=0)
+    # Access tokens stop working when their session ends (logout, revocation): the app checks
+    # the session on each request instead of trusting a self-contained token until it expires.
+    access_revocation: bool | None = None
+    # The cookie endpoints refuse a request whose Origin is another site's, even with the
+    # app's own headers (defence in depth beside the CSRF header).
+    origin_check: bool | None = None
 
 
 class Client(_Strict):

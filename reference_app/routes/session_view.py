@@ -46,11 +46,15 @@ def _about_user(event: dict[str, Any], user: str) -> bool:
 
 def describe(svc: Services, session: Session) -> dict[str, Any]:
     activity = svc.sessions.activity
-    # The session's own events, and "sign out everywhere", which ends it with the user's others.
-    trail = svc.audit.events(sid=session.sid) + [
-        event for event in svc.audit.events("logout_all") if _about_user(event, session.user)
+    # The session's own events, and "sign out everywhere", which ends it with the user's others,
+    # in the order they were recorded (a test clock may be set back between two of them).
+    trail = [
+        event
+        for event in svc.audit.events()
+        if event.get("sid") == session.sid
+        or (event["kind"] == "logout_all" and _about_user(event, session.user))
     ]
-    events = sorted(({**e, "at": _iso(e["at"])} for e in trail), key=lambda e: e["at"] or "")
+    events = [{**e, "at": _iso(e["at"])} for e in trail]
     return {
         "sid": session.sid,
         "user": session.user,

@@ -135,7 +135,7 @@ async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
     record = await server_view.session(user)
     checks.server_revoked(record, "logout")
     checks.server_logged(record, "login", "logout")
-    if promise.profile.probe is not None and access_token is not None:
+    if promise.policy.access_revocation and access_token is not None:
         # The back button cannot resume it either: the last access token is refused (ASVS 7.4.1).
         again = await user.present_access_token(access_token)
         assert 400 <= again.status_code < 500, (

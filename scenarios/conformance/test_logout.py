@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.checks import CheckFailed
 from harness.conformance import needs
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok, expect_refused, ok, told
@@ -29,6 +30,11 @@ async def test_logout_revokes_the_refresh_token(sessions: SessionFactory, verdic
     activity = needs.activity(profile)
     label = "the access token from before the logout"
     reply = await session.call(activity, held.access_token, label=label)
+    if ok(reply) and (await session.promise()).access_revocation:
+        raise CheckFailed(
+            "the access token still works after logout, though the profile promises "
+            "access_revocation (ASVS V7.4.1)"
+        )
     if ok(reply):
         verdict.warn("the access token still works after logout, until it expires (ASVS V7.4.1)")
     else:

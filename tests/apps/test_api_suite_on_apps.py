@@ -49,7 +49,7 @@ def test_flask_cookie_app_fails_only_the_logout_that_leaves_the_session_alive(
     code, doc = run_api_suite("flask-jwt-cookies.toml", tmp_path)
     failed = [name for name, status in outcomes(doc).items() if status == "failed"]
     assert code == 1
-    assert failed == ["test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login"]
+    assert failed == ["test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login[api]"]
     [test] = [t for t in doc["tests"] if t["status"] == "failed"]
     assert "logout only cleared the browser" in test["failure"]["message"]
     assert doc["summary"]["passed"] >= 10 and doc["summary"]["not_applicable"] >= 20
