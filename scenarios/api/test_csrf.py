@@ -64,6 +64,20 @@ def refused_as_csrf(response: httpx.Response, promise: Promise) -> None:
     reason = promise.reason("csrf_failed")
     if reason is not None:
         assert reason_of(promise.profile, reply_of(response), "refresh") == reason
+    checks.refusal_explained(promise.profile, reply_of(response))
+
+
+@pytest.mark.ac("AC1")
+@pytest.mark.scenario("Cross-site request to a cookie endpoint")
+async def test_refresh_with_the_app_headers_and_no_origin_is_accepted(
+    profile: ProfileFactory,
+) -> None:
+    """A native client, or a browser that sends no Origin on a same-origin request, sends the
+    app's headers and no Origin: only a foreign Origin is refused, not a missing one."""
+    user = await profile()
+    await user.login()
+    response = await user.cross_site("refresh", origin=None, app_headers=True)
+    assert response.status_code == 200, f"refused without an Origin: {response.text}"
 
 
 @pytest.mark.ac("AC1")
