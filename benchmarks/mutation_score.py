@@ -4,10 +4,17 @@
 
 Mutates reference_app/sessions.py, tokens.py, activity.py and routes/deps.py (the CSRF
 check) line by line, as `[tool.mutmut]` in pyproject.toml says, and runs `scenarios/api`
-against each mutant (mutmut copies the project into mutants/; the in-process app and any
-server a scenario starts import the mutated copy from there). Prints killed / survived /
-timeout, the score, and every survivor as file:line with its change. `--reuse` reports the
-last run's results without running again. Exit 0 when the killed share meets the target.
+(the simulated driver) against each mutant: mutmut copies the project into mutants/, and
+runs against a mutant the scenarios that called its function in the test process (so never
+a `served` one, whose app runs in its own process).
+
+Prints killed / survived / timeout, the raw killed share, and the score over the mutants
+that are not equivalent: the survivors benchmarks/mutation_equivalents.toml documents as
+changing nothing observable (matched by file, function and the changed line, not by mutmut's
+numbered name). Every survivor is listed as file:line with its change; an undocumented one
+is marked NEW, and a documented equivalent that no longer survives is reported as stale.
+`--reuse` reports the last run's results without running again. Exit 0 when the score over
+non-equivalent mutants meets the target and no documented equivalent is stale.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +35,7 @@ from harness._realtime import wall_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = Path(sys.executable).parent / "mutmut"
+EQUIVALENTS = Path(__file__).with_name("mutation_equivalents.toml")
 RESULT_LINE = re.compile(r"^\s*(\S+): (.+)$")
 HUNK = re.compile(r"^@@ -(\d+)")
 # How a mutant's function is named: `x_func` or `xǁClassǁmethod`, then `__mutmut_<n>`.
@@ -34,10 +43,44 @@ MUTANT_NAME = re.compile(r"^(?P<module>[\w.]+)\.x(?:ǁ(?P<cls>\w+)ǁ|_)(?P<func>
 
 
 @dataclass(frozen=True)
-class Survivor:
+class Mutant:
+    """Where a surviving mutant changes the source and how."""
+
     name: str
-    where: str  # file:line
-    change: str  # "- old / + new"
+    file: str  # reference_app/sessions.py
+    function: str  # SessionService.logout, or a module-level function's name
+    line: int | None
+    before: str
+    after: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line if self.line is not None else '?'}"
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A documented survivor: this change to this function is not observable (`reason` names
+    why, in the file's [reasons] table)."""
+
+    file: str
+    function: str
+    before: str
+    after: str
+    reason: str
+
+    def matches(self, mutant: Mutant) -> bool:
+        found = (mutant.file, mutant.function, mutant.before, mutant.after)
+        return found == (self.file, self.function, self.before, self.after)
+
+
+def load_equivalents(path: Path = EQUIVALENTS) -> list[Equivalent]:
+    data = tomllib.loads(path.read_text())
+    entries = [Equivalent(**entry) for entry in data.get("equivalent", [])]
+    unknown = sorted({e.reason for e in entries} - set(data.get("reasons", {})))
+    if unknown:
+        raise SystemExit(f"{path.name}: reasons {unknown} are not in its [reasons] table")
+    return entries
 
 
 def run_mutmut(jobs: int) -> float:
@@ -75,19 +118,19 @@ def _function_start(path: Path, cls: str | None, func: str) -> int:
     raise LookupError(f"{func} not found in {path}")
 
 
-def locate(name: str) -> Survivor:
+def locate(name: str) -> Mutant:
     """Where a mutant changes the source, from `mutmut show` (a diff within the function)."""
     shown = subprocess.run(
         [str(MUTMUT), "show", name], cwd=ROOT, capture_output=True, text=True, check=False
     )
     match = MUTANT_NAME.match(name)
     if match is None or shown.returncode != 0:
-        return Survivor(name, "?", "(mutmut show could not print this mutant)")
-    diff = shown.stdout.splitlines()
+        return Mutant(name, "?", "?", None, "(mutmut show could not print this mutant)", "")
     path = Path(*match["module"].split(".")).with_suffix(".py")
+    function = ".".join(part for part in (match["cls"], match["func"]) if part)
     start = _function_start(ROOT / path, match["cls"], match["func"])
-    line, old, new = 0, "", ""
-    for text in diff:
+    line, old, new, where = 0, "", "", None
+    for text in shown.stdout.splitlines():
         if (hunk := HUNK.match(text)) is not None:
             line = int(hunk[1])
         elif text.startswith("-") and not text.startswith("---") and not old:
@@ -97,30 +140,55 @@ def locate(name: str) -> Survivor:
             new = text[1:].strip()
         elif text.startswith(" ") and not old:
             line += 1
-    return Survivor(name, f"{path}:{where if old else '?'}", f"- {old}  + {new}")
+    return Mutant(name, str(path), function, where, old, new)
+
+
+def report(found: dict[str, str], equivalents: list[Equivalent], target: float) -> bool:
+    """Prints the figures and the survivors; whether the target is met with no stale entry."""
+    counts = Counter(found.values())
+    total, killed = len(found), counts["killed"]
+    missed = [
+        locate(name) for name in sorted(n for n, status in found.items() if status != "killed")
+    ]
+    documented = {m.name: e for m in missed for e in equivalents if e.matches(m)}
+    stale = [e for e in equivalents if not any(e.matches(m) for m in missed)]
+    judged = total - len(documented)
+    raw = 100.0 * killed / total if total else 0.0
+    score = 100.0 * killed / judged if judged else 0.0
+    print(f"mutants: {total}  " + "  ".join(f"{k}: {v}" for k, v in counts.most_common()))
+    print(f"killed {killed} / survived {counts['survived']} / timeout {counts['timeout']}")
+    print(f"raw: {raw:.1f}% of {total} mutants killed")
+    reasons = Counter(e.reason for e in documented.values())
+    print(
+        f"equivalent: {len(documented)} documented in {EQUIVALENTS.relative_to(ROOT)} ("
+        + ", ".join(f"{r} {n}" for r, n in reasons.most_common())
+        + ")"
+    )
+    print(f"score: {score:.1f}% of {judged} non-equivalent mutants killed (target {target:g}%)")
+    for mutant in missed:
+        mark = documented[mutant.name].reason if mutant.name in documented else "NEW"
+        change = f"- {mutant.before}  + {mutant.after}"
+        print(f"  {found[mutant.name]:<9} {mark:<17} {mutant.where:<32} {change}  [{mutant.name}]")
+    for entry in stale:
+        print(f"  stale: {entry.file} {entry.function}: {entry.before!r} -> {entry.after!r}")
+    return score >= target and not stale
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--reuse", action="store_true", help="report the last run, run nothing")
-    parser.add_argument("--target", type=float, default=90.0, help="killed share to meet (%%)")
+    parser.add_argument(
+        "--target", type=float, default=90.0, help="score over non-equivalent mutants (%%)"
+    )
     args = parser.parse_args(argv)
+    equivalents = load_equivalents()
     seconds = None if args.reuse else run_mutmut(args.jobs)
     found = {name: status for name, status in statuses().items() if status != "not checked"}
-    counts = Counter(found.values())
-    total = len(found)
-    killed = counts["killed"]
-    share = 100.0 * killed / total if total else 0.0
-    print(f"mutants: {total}  " + "  ".join(f"{k}: {v}" for k, v in counts.most_common()))
-    print(f"killed {killed} / survived {counts['survived']} / timeout {counts['timeout']}")
-    print(f"score: {share:.1f}% killed (target {args.target:g}%)")
+    met = report(found, equivalents, args.target)
     if seconds is not None:
         print(f"time: {seconds:.0f} s with {args.jobs} parallel children")
-    for name in sorted(n for n, status in found.items() if status != "killed"):
-        survivor = locate(name)
-        print(f"  {found[name]:<10} {survivor.where:<34} {survivor.change}  [{name}]")
-    return 0 if share >= args.target else 1
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

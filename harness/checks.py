@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from harness.events import (
@@ -27,7 +27,9 @@ from harness.events import (
     Unauthorized,
     WarningShown,
 )
-from harness.target.model import Policy
+from harness.target.contract import message_of
+from harness.target.locations import Reply
+from harness.target.model import Policy, TargetProfile
 from harness.target.session_view import SessionRecord
 
 # Requests that are session plumbing, not user activity, by their purpose in the profile.
@@ -76,6 +78,18 @@ def redirected_to_login(
     if not first.message:
         raise CheckFailed("redirected to login without a message")
     return first
+
+
+def refusal_explained(profile: TargetProfile, reply: Reply, *, label: str = "") -> None:
+    """A refusal carries words for the user where the profile says ([errors].message): the
+    login page shows the app's message, and a blank one leaves the user guessing."""
+    if profile.errors.message is None:
+        return  # the profile does not say where the app's message is: nothing to judge
+    if reply.status >= 400 and message_of(profile, reply) is None:
+        where = f"{label}: " if label else ""
+        raise CheckFailed(
+            f"{where}the app refused with {reply.status} and no message at {profile.errors.message}"
+        )
 
 
 def refresh_requests(recorder: Recorder) -> Counter[str]:
@@ -226,8 +240,9 @@ def rotated_once_per_generation(
     record: SessionRecord | None, recorder: Recorder | None = None, *, profile: str | None = None
 ) -> None:
     """Each generation of the refresh token came from exactly one rotation on the server
-    (none twice under concurrent refreshes, none skipped); with `recorder`, the client was
-    handed each of them (its rotations equal the server's generation)."""
+    (none twice under concurrent refreshes, none skipped), and the audit trail's rotation
+    events name generations 1, 2, ... in order; with `recorder`, the client was handed each
+    of them (its rotations equal the server's generation)."""
     if record is None:
         return
     rotations = record.events_of("rotation")
@@ -239,6 +254,13 @@ def rotated_once_per_generation(
         raise CheckFailed(
             f"session {record.sid}: generation {record.generation} after "
             f"{record.rotations} rotation(s) ({len(rotations)} in the audit trail)"
+        )
+    named = [e.details.get("generation") for e in rotations]
+    if named != list(range(1, record.generation + 1)):
+        # The trail is the evidence of an incident: each rotation must say which it made.
+        raise CheckFailed(
+            f"session {record.sid}: its rotation events name generations {named}, "
+            f"expected 1 to {record.generation} in order"
         )
     if recorder is not None:
         seen = len(_select(recorder, Rotation, profile))
@@ -356,3 +378,32 @@ def server_logged(record: SessionRecord | None, *kinds: str) -> None:
     anonymous = [e.kind for e in record.events if e.details.get("user", record.user) != record.user]
     if anonymous:
         raise CheckFailed(f"session {record.sid}: audit events {anonymous} do not name its user")
+
+
+def server_logged_with(record: SessionRecord | None, kind: str, **details: object) -> None:
+    """The session's audit trail holds a `kind` event carrying these details (a grace
+    re-issue marked `grace: true`, a reuse naming the generation replayed and the current
+    one): what an incident responder needs to tell what happened."""
+    if record is None:
+        return
+    found = [dict(e.details) for e in record.events_of(kind)]
+    if not any(all(event.get(k) == v for k, v in details.items()) for event in found):
+        raise CheckFailed(
+            f"session {record.sid}: no {kind!r} event with {details} in its audit trail "
+            f"(its {kind!r} events: {found or 'none'})"
+        )
+
+
+def signed_out_everywhere(records: Sequence[SessionRecord | None]) -> None:
+    """Sign-out-everywhere ended each of these sessions (every one the user had), and the
+    `logout_all` event in each session's trail says it ended that many: the count an incident
+    responder reads to know how many devices lost their session."""
+    known = [record for record in records if record is not None]
+    for record in known:
+        server_revoked(record, "logout_all")
+        counts = [event.details.get("revoked") for event in record.events_of("logout_all")]
+        if counts != [len(known)]:
+            raise CheckFailed(
+                f"session {record.sid}: its logout_all event(s) say they ended {counts} "
+                f"session(s); the user had {len(known)}"
+            )

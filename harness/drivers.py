@@ -169,9 +169,14 @@ class ProfileDriver(Protocol):
         """The refresh token the profile holds now (its cookie, or the one the client keeps)."""
 
     async def present_refresh_token(
-        self, value: str, *, cookies: dict[str, str] | None = None
+        self,
+        value: str,
+        *,
+        cookies: dict[str, str] | None = None,
+        purpose: Literal["refresh", "logout"] = "refresh",
     ) -> Answer:
-        """A refresh presenting `value` outside the refresh algorithm (a replay, a thief)."""
+        """A refresh presenting `value` outside the refresh algorithm (a replay, a thief);
+        with `purpose="logout"`, a logout presenting it (a stale tab, a forged cookie)."""
 
     async def present_access_token(self, value: str) -> Answer:
         """The [probe] request with `value` as its access token (none when empty), outside

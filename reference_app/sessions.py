@@ -166,9 +166,9 @@ class SessionService:
         return Relation.UNKNOWN
 
     def _inside_grace(self, session: Session, now: datetime) -> bool:
-        if regressions.NO_REUSE_GRACE in self._bugs or session.rotated_at is None:
-            return False
-        return now - session.rotated_at < self._grace
+        if regressions.NO_REUSE_GRACE in self._bugs:
+            return False  # pragma: no mutate
+        return session.rotated_at is not None and now - session.rotated_at < self._grace
 
     def _rotate(self, session: Session, presented: RefreshToken, now: datetime) -> Grant | None:
         if regressions.NO_ROTATION in self._bugs:

@@ -17,7 +17,7 @@ from harness.browser.network import InFlightRequests
 from harness.browser.recording import RefreshCookies, TabRecorder
 from harness.browser.routing import ProfileRouting
 from harness.browser.tab import BrowserTab
-from harness.client.wire import present_access_token, present_refresh_token
+from harness.client.wire import Presenting, present_access_token, present_refresh_token
 from harness.clock import ServerClock
 from harness.core.policy import ClientOptions, ClientPolicy
 from harness.events import Recorder
@@ -182,13 +182,17 @@ class BrowserProfile:
         return None if name is None else (await self.cookies()).get(name)
 
     async def present_refresh_token(
-        self, value: str, *, cookies: dict[str, str] | None = None
+        self,
+        value: str,
+        *,
+        cookies: dict[str, str] | None = None,
+        purpose: Presenting = "refresh",
     ) -> httpx.Response:
-        """A refresh presenting `value`, outside the page (a replay, a thief)."""
+        """A refresh (or logout) presenting `value`, outside the page (a replay, a thief)."""
         held = await self.cookies() if cookies is None else cookies
         await self._set_app_clock(self.now())  # the harness asks at the virtual now
         async with httpx.AsyncClient(base_url=self.base_url, headers=self.spec.headers) as http:
-            return await present_refresh_token(http, self.spec, value, held)
+            return await present_refresh_token(http, self.spec, value, held, purpose)
 
     async def present_access_token(self, value: str) -> httpx.Response:
         """The [probe] request with `value` as its access token, outside the page (a token

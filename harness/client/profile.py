@@ -13,6 +13,7 @@ from harness.client.network import FaultyTransport, Network
 from harness.client.tab import Tab
 from harness.client.target import Target
 from harness.client.wire import (
+    Presenting,
     build_request,
     jar,
     present_access_token,
@@ -141,15 +142,20 @@ class Profile:
         )
 
     async def present_refresh_token(
-        self, value: str, *, cookies: dict[str, str] | None = None
+        self,
+        value: str,
+        *,
+        cookies: dict[str, str] | None = None,
+        purpose: Presenting = "refresh",
     ) -> httpx.Response:
-        """A refresh presenting `value`, outside the refresh algorithm (a replay, a thief).
+        """A refresh presenting `value`, outside the refresh algorithm (a replay, a thief);
+        with `purpose="logout"`, a logout presenting it (a stale tab, a forged cookie).
 
         `cookies` stand for the whole cookie jar (e.g. one copied before a logout); by default
         the profile's own jar, with the refresh cookie set to `value`.
         """
         held = jar(self.http) if cookies is None else cookies
-        return await present_refresh_token(self.http, self.target.profile, value, held)
+        return await present_refresh_token(self.http, self.target.profile, value, held, purpose)
 
     def refresh_token_in(self, response: httpx.Response) -> str | None:
         """The refresh token a refresh answer hands back (its cookie or body), if any."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import httpx
 
 from harness.drivers import Unsupported
 from harness.target import TargetProfile, contract
 from harness.target.contract import Outgoing
 from harness.target.locations import Reply
+
+# The requests that carry the refresh token: a refresh, and a logout (which ends its family).
+Presenting = Literal["refresh", "logout"]
 
 
 def build_request(http: httpx.AsyncClient, outgoing: Outgoing) -> httpx.Request:
@@ -49,15 +54,26 @@ def jar(http: httpx.AsyncClient) -> dict[str, str]:
 
 
 async def present_refresh_token(
-    http: httpx.AsyncClient, spec: TargetProfile, value: str, cookies: dict[str, str]
+    http: httpx.AsyncClient,
+    spec: TargetProfile,
+    value: str,
+    cookies: dict[str, str],
+    purpose: Presenting = "refresh",
 ) -> httpx.Response:
-    """A refresh presenting `value` with these `cookies` (the refresh cookie set to `value`)."""
+    """A refresh (or logout) presenting `value` with these `cookies` (the refresh cookie set
+    to `value`; an empty `value` sends none, as a browser whose cookie was cleared)."""
+    declared = spec.refresh if purpose == "refresh" else spec.logout
+    if declared is None:
+        raise Unsupported(f"the target profile declares no [{purpose}] request")
     held = dict(cookies)
     name = spec.refresh_cookie()
     if name is not None:
-        held[name] = value
-    outgoing = contract.build(spec, spec.refresh, "refresh", cookies=held, refresh_token=value)
+        held.pop(name, None)
+        held.update({name: value} if value else {})
+    outgoing = contract.build(spec, declared, purpose, cookies=held, refresh_token=value)
     request = build_request(http, outgoing)
+    # `held` stands for the whole jar: the client's own cookies must not be added to it.
+    request.headers.pop("Cookie", None)
     if held:
         request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in held.items())
     return await http.send(request)

@@ -208,6 +208,12 @@ def reason_of(profile: TargetProfile, reply: Reply, purpose: Purpose) -> str:
     return fallback or code or f"http_{reply.status}"
 
 
+def message_of(profile: TargetProfile, reply: Reply) -> str | None:
+    """The app's words for the user in an error answer ([errors].message), if it has any."""
+    location = profile.errors.message
+    return None if location is None else location.read_text(reply)
+
+
 def _fallback_reason(profile: TargetProfile, status: int, purpose: Purpose) -> str | None:
     if status == 429:
         return "rate_limited"

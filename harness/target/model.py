@@ -182,9 +182,11 @@ class Access(_Strict):
 
 
 class Errors(_Strict):
-    """How an error response tells its reason: a code somewhere, mapped to the harness's reasons."""
+    """How an error response tells its reason: a code somewhere, mapped to the harness's reasons,
+    and where its words for the user are (`message`)."""
 
     code: Loc | None = None
+    message: Loc | None = None
     reasons: dict[str, Reason] = Field(default_factory=dict)
     native: bool = False  # the app's own codes are the harness's reasons (token_expired, ...)
 

@@ -11,7 +11,9 @@ with the JSON below. Reading it changes nothing and is not activity.
 Times are ISO 8601 with an offset (null where the app has none); `revoked_reason` is one of
 the harness's reasons (`logout`, `logout_all`, `session_idle`, `session_expired`,
 `refresh_reused`); `events` is the session's audit trail (`login`, `rotation` with its
-`generation`, `refresh` with `grace: true` for a grace-window re-issue, `reuse_detected`, ...).
+`generation`, `refresh` with `grace: true` for a grace-window re-issue, `reuse_detected` with
+the `generation` presented and the `current` one, `logout_all` with how many sessions it
+`revoked`, ...).
 """
 
 from __future__ import annotations

@@ -27,6 +27,9 @@ CROSS_SITE = [
     pytest.param(None, False, id="no-origin-no-app-headers"),
     pytest.param("attacker", True, id="another-origin-with-the-app-headers"),
     pytest.param("other-port", True, id="same-host-other-port-with-the-app-headers"),
+    pytest.param("other-scheme", True, id="same-host-other-scheme-with-the-app-headers"),
+    # Served, the app's own origin names its port too: both sides of the comparison do.
+    pytest.param("other-port", True, id="served-same-host-other-port", marks=pytest.mark.served),
 ]
 
 
@@ -41,12 +44,15 @@ def page_can_send(app_headers: bool, promise: Promise) -> None:
 
 def origin_of(page: str | None, base_url: str) -> str | None:
     """The `Origin` a page sends: another site on the app's scheme, or the app's host on
-    another port (a different origin all the same)."""
+    another port or over the other scheme (a different origin all the same)."""
     if page is None:
         return None
     parts = urlsplit(base_url)
     if page == "attacker":
         return f"{parts.scheme}://attacker.example"
+    if page == "other-scheme":
+        other = "https" if parts.scheme == "http" else "http"
+        return f"{other}://{parts.netloc}"
     return f"{parts.scheme}://{parts.hostname}:{(parts.port or 80) + 1}"
 
 
@@ -58,6 +64,20 @@ def refused_as_csrf(response: httpx.Response, promise: Promise) -> None:
     reason = promise.reason("csrf_failed")
     if reason is not None:
         assert reason_of(promise.profile, reply_of(response), "refresh") == reason
+    checks.refusal_explained(promise.profile, reply_of(response))
+
+
+@pytest.mark.ac("AC1")
+@pytest.mark.scenario("Cross-site request to a cookie endpoint")
+async def test_refresh_with_the_app_headers_and_no_origin_is_accepted(
+    profile: ProfileFactory,
+) -> None:
+    """A native client, or a browser that sends no Origin on a same-origin request, sends the
+    app's headers and no Origin: only a foreign Origin is refused, not a missing one."""
+    user = await profile()
+    await user.login()
+    response = await user.cross_site("refresh", origin=None, app_headers=True)
+    assert response.status_code == 200, f"refused without an Origin: {response.text}"
 
 
 @pytest.mark.ac("AC1")

@@ -143,6 +143,30 @@ async def test_logout_in_one_tab_sends_every_tab_of_the_profile_to_login(
         )
 
 
+@pytest.mark.scenario("Two tabs sign out at once")
+@pytest.mark.needs("logout", "refresh_cookie")
+async def test_logout_arriving_twice_answers_cleanly_and_ends_only_that_session(
+    profile: ProfileFactory, recorder: Recorder, server_view: ServerView
+) -> None:
+    """A double click, or two tabs signing out at once: the second logout carries the token
+    the first ended, or no cookie at all (the first cleared it). Each is answered without a
+    server error, and the user's session in another browser goes on."""
+    laptop, phone = await profile(name="laptop"), await profile(name="phone")
+    laptop_tab, phone_tab = await laptop.login(), await phone.login()
+    ended = await laptop.current_refresh_token()
+    assert ended is not None
+    await laptop_tab.logout()
+    for name, presented in {"the ended token": ended, "no cookie": ""}.items():
+        again = await laptop.present_refresh_token(presented, purpose="logout")
+        assert again.status_code < 500, f"logout again with {name}: {again.status_code}"
+    assert await phone_tab.chat("3+3")
+    checks.no_redirect_to_login(recorder, profile="phone")
+    record = await server_view.session(laptop)
+    checks.server_revoked(record, "logout")
+    checks.server_logged(record, "login", "logout")
+    checks.server_kept_session(await server_view.session(phone))
+
+
 @pytest.mark.scenario("Sign out everywhere")
 @pytest.mark.needs("logout_all")
 @pytest.mark.drivers("api", browser="the reference frontend has no sign-out-everywhere control")
@@ -155,9 +179,9 @@ async def test_sign_out_everywhere_ends_the_users_session_in_another_browser(
     with pytest.raises(SignedOut):
         await phone_tab.probe()
     checks.redirected_to_login(recorder, reason=promise.reason("session_revoked"), profile="phone")
-    for browser in (laptop, phone):
-        record = await server_view.session(browser)
-        checks.server_revoked(record, "logout_all")
+    records = [await server_view.session(browser) for browser in (laptop, phone)]
+    checks.signed_out_everywhere(records)
+    for record in records:
         checks.server_logged(record, "login", "logout_all")
 
 

@@ -17,7 +17,9 @@ from harness import (
     VirtualClock,
     checks,
 )
+from harness.client.wire import reply_of
 from harness.events import LoggedIn, Recorder
+from harness.target.contract import reason_of
 
 
 def activity_step(promise: Promise) -> timedelta:
@@ -39,13 +41,17 @@ async def active_for(user: Profile, clock: VirtualClock, span: timedelta, step: 
             return
 
 
-async def refused(user: Profile, token: str | None, why: str) -> None:
-    """The refresh endpoint refuses `token`, whoever presents it: the client or a thief."""
+async def refused(user: Profile, token: str | None, why: str) -> str:
+    """The refresh endpoint refuses `token`, whoever presents it (the client or a thief),
+    saying why in words; returns the reason, in the harness's vocabulary."""
     assert token is not None
     response = await user.present_refresh_token(token)
     assert 400 <= response.status_code < 500, (
         f"the refresh endpoint renewed a session {why} ({response.status_code})"
     )
+    reply = reply_of(response)
+    checks.refusal_explained(user.target.profile, reply)
+    return reason_of(user.target.profile, reply, "refresh")
 
 
 @pytest.mark.ac("AC1", "AC5")
@@ -115,7 +121,32 @@ async def test_refresh_token_presented_at_the_idle_deadline_is_refused(
     tab = await user.login()
     assert await tab.chat("1+1")
     await clock.advance(idle, mode="fast_forward")  # the very deadline
-    await refused(user, await user.current_refresh_token(), "at its idle deadline")
+    token = await user.current_refresh_token()
+    # The second presentation stands for another tab or device: it is told the same reason.
+    reasons = [await refused(user, token, "at its idle deadline") for _ in range(2)]
+    expected = promise.reason("session_idle")
+    assert expected is None or reasons == [expected] * 2, f"refused as {reasons}"
     record = await server_view.session(user)
     checks.server_revoked(record, "session_idle")
     checks.server_logged(record, "login", "idle_timeout")
+
+
+@pytest.mark.ac("AC4")
+@pytest.mark.scenario("Refresh token expired")
+@pytest.mark.needs("session_view")
+@pytest.mark.refapp(idle_timeout_seconds=0)  # so the refresh token's own expiry ends it
+async def test_refresh_token_is_refused_from_the_instant_it_expires(
+    profile: ProfileFactory, clock: VirtualClock, promise: Promise, server_view: ServerView
+) -> None:
+    """The refresh expiry the server keeps is the one it enforces, to the instant: a token
+    presented exactly then is refused as expired (as `exp` is, RFC 7519 §4.1.4)."""
+    user = await profile()
+    await user.login()
+    record = await server_view.session(user)
+    assert record is not None and record.refresh_expires_at is not None
+    if record.refresh_expires_at == record.session_expires_at:
+        raise NotApplicable("needs a refresh TTL shorter than the absolute lifetime")
+    await clock.move_to(record.refresh_expires_at, mode="fast_forward")
+    reason = await refused(user, await user.current_refresh_token(), "at its refresh expiry")
+    expected = promise.reason("refresh_expired")
+    assert expected is None or reason == expected, f"refused as {reason}, expected {expected}"

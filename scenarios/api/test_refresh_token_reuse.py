@@ -16,6 +16,7 @@ from harness import (
     VirtualClock,
     checks,
 )
+from harness.client.wire import reply_of
 from harness.events import Recorder
 
 
@@ -23,7 +24,12 @@ from harness.events import Recorder
 @pytest.mark.scenario("Reuse of an old refresh token revokes the family")
 @pytest.mark.drivers("api", "browser")
 @pytest.mark.parametrize(
-    "rotations_since", [pytest.param(1, id="one-rotation-old"), pytest.param(3, id="three-old")]
+    "rotations_since",
+    [
+        pytest.param(1, id="one-rotation-old"),  # the parent, past its grace window
+        pytest.param(2, id="two-old"),  # the oldest an app may compare with a stored hash
+        pytest.param(3, id="three-old"),
+    ],
 )
 async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_next(
     profile: ProfileFactory,
@@ -51,10 +57,13 @@ async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_ne
     thief = await profile(name="thief")
     response = await thief.present_refresh_token(stolen)
     assert 400 <= response.status_code < 500
+    checks.refusal_explained(promise.profile, reply_of(response))
     checks.no_redirect_to_login(recorder, profile=user.name)  # not yet: the user sent nothing
     record = await server_view.session(user)
     checks.server_revoked(record, "refresh_reused")
     checks.server_logged(record, "login", "rotation", "reuse_detected")
+    # Which token was replayed, and how far the family had moved on since.
+    checks.server_logged_with(record, "reuse_detected", generation=0, current=rotations_since)
     with pytest.raises(SignedOut):
         await tab.chat("2+2")
     reason = promise.reason("session_revoked")

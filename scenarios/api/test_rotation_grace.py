@@ -68,3 +68,4 @@ async def test_parent_presented_twice_inside_the_grace_window_gets_the_same_new_
     record = await server_view.session(user)
     checks.rotated_once_per_generation(record)
     checks.server_logged(record, "login", "rotation", "refresh")  # then the grace re-issue
+    checks.server_logged_with(record, "refresh", grace=True)

@@ -16,7 +16,9 @@ from harness import (
     VirtualClock,
     checks,
 )
+from harness._realtime import wall_now
 from harness.behaviour import work_through
+from harness.client.wire import reply_of
 from harness.events import LoggedIn, Recorder, RedirectToLogin
 
 
@@ -138,3 +140,21 @@ async def test_access_token_works_until_the_second_it_expires_and_not_from_then_
     await clock.move_to(token.access_expires_at, mode="fast_forward")
     expired = await user.present_access_token(token.value)
     assert expired.status_code in promise.profile.access.rejected_status
+    checks.refusal_explained(promise.profile, reply_of(expired))
+
+
+@pytest.mark.ac("AC1")
+@pytest.mark.scenario("Server clock ahead of the machine's")
+@pytest.mark.served  # in the test process the machine's clock is the harness's too
+async def test_session_dated_a_year_ahead_of_the_machine_clock_keeps_working(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+) -> None:
+    """The app judges its tokens by the clock it issues them with. With that clock a year
+    ahead of the machine's (a test clock; a process whose clock runs ahead of its peers'), a
+    fresh token is not "issued in the future" to a library reading the machine's clock."""
+    await clock.move_to(wall_now() + timedelta(days=365), mode="fast_forward")
+    user = await profile()
+    tab = await user.login()
+    assert await tab.chat("6*7")
+    checks.no_unauthorized(recorder)
+    checks.no_redirect_to_login(recorder)

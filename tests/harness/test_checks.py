@@ -17,6 +17,8 @@ from harness.events import (
     Unauthorized,
     WarningShown,
 )
+from harness.target import load_profile
+from harness.target.locations import Reply
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -209,3 +211,25 @@ def test_signed_out_only_after_idle_fails_on_an_idle_sign_out_too_soon() -> None
     checks.signed_out_only_after_idle(recorder, 600)
     with pytest.raises(checks.CheckFailed, match="less than 3600 s"):
         checks.signed_out_only_after_idle(recorder, 3600)
+
+
+def test_refusal_with_a_message_is_explained() -> None:
+    profile = load_profile("reference-app")
+    said = Reply(status=401, json={"error": "refresh_invalid", "message": "not valid"})
+    checks.refusal_explained(profile, said)
+    checks.refusal_explained(profile, Reply(status=200, json={"ok": True}))
+
+
+def test_refusal_without_a_message_fails_naming_where_it_was_looked_for() -> None:
+    profile = load_profile("reference-app")
+    blank = Reply(status=401, json={"error": "token_invalid", "message": None})
+    with pytest.raises(checks.CheckFailed, match=r"garbage: .*401 and no message at json:/message"):
+        checks.refusal_explained(profile, blank, label="garbage")
+
+
+def test_refusal_is_not_judged_when_the_profile_does_not_say_where_messages_are() -> None:
+    profile = load_profile("reference-app")
+    silent = profile.model_copy(
+        update={"errors": profile.errors.model_copy(update={"message": None})}
+    )
+    checks.refusal_explained(silent, Reply(status=401, json={"error": "token_invalid"}))

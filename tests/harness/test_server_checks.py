@@ -100,6 +100,19 @@ def test_a_generation_rotated_twice_fails_naming_it() -> None:
         checks.rotated_once_per_generation(record(events=events, rotations=3))
 
 
+def test_rotation_events_that_do_not_name_their_generation_fail() -> None:
+    events = [view()["events"][0], *({**e, "generation": None} for e in view()["events"][1:])]
+    with pytest.raises(checks.CheckFailed, match=r"name generations \[None, None\]"):
+        checks.rotated_once_per_generation(record(events=events))
+
+
+def test_rotation_events_out_of_order_fail() -> None:
+    login, first, second = view()["events"]
+    events = [login, {**first, "generation": 2}, {**second, "generation": 1}]
+    with pytest.raises(checks.CheckFailed, match="expected 1 to 2 in order"):
+        checks.rotated_once_per_generation(record(events=events))
+
+
 def test_rotations_the_client_never_saw_fail() -> None:
     with pytest.raises(checks.CheckFailed, match="client saw 0 rotation"):
         checks.rotated_once_per_generation(record(), Recorder())
@@ -170,3 +183,42 @@ def test_refresh_expiry_past_the_absolute_end_fails() -> None:
 def test_idle_deadline_off_the_last_activity_fails() -> None:
     with pytest.raises(checks.CheckFailed, match="the idle deadline"):
         checks.server_deadlines_as_promised(record(idle_expires_at=at(100)), PROMISE)
+
+
+def ended_everywhere(sid: str, revoked: int | None) -> Any:
+    signed_out = {"kind": "logout_all", "at": at(59), "user": "alice@example.com"}
+    events = [view()["events"][0], {**signed_out, **({"revoked": revoked} if revoked else {})}]
+    return record(
+        sid=sid, revoked=True, revoked_reason="logout_all", revoked_at=at(59), events=events
+    )
+
+
+def test_sign_out_everywhere_counting_every_session_passes() -> None:
+    checks.signed_out_everywhere([ended_everywhere("s1", 2), ended_everywhere("s2", 2)])
+    checks.signed_out_everywhere([None, None])  # no session view: nothing to judge
+
+
+def test_sign_out_everywhere_with_a_wrong_or_missing_count_fails() -> None:
+    with pytest.raises(
+        checks.CheckFailed, match=r"say they ended \[1\] session\(s\); the user had 2"
+    ):
+        checks.signed_out_everywhere([ended_everywhere("s1", 1), ended_everywhere("s2", 1)])
+    with pytest.raises(checks.CheckFailed, match=r"\[None\]"):
+        checks.signed_out_everywhere([ended_everywhere("s1", None)])
+
+
+def test_sign_out_everywhere_that_left_a_session_open_fails() -> None:
+    with pytest.raises(checks.CheckFailed, match="still open"):
+        checks.signed_out_everywhere([ended_everywhere("s1", 2), record(sid="s2")])
+
+
+def test_logged_with_finds_an_event_carrying_the_details() -> None:
+    checks.server_logged_with(record(), "rotation", generation=2)
+    checks.server_logged_with(None, "anything", detail=1)
+
+
+def test_logged_with_fails_naming_the_events_of_that_kind() -> None:
+    with pytest.raises(checks.CheckFailed, match=r"no 'rotation' event with \{'generation': 3\}"):
+        checks.server_logged_with(record(), "rotation", generation=3)
+    with pytest.raises(checks.CheckFailed, match="events: none"):
+        checks.server_logged_with(record(), "refresh", grace=True)
