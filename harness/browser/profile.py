@@ -118,7 +118,9 @@ class BrowserProfile:
         # legitimately takes more than a few real seconds.
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         if setup.trace:
-            await context.tracing.start(name=name, screenshots=True, snapshots=True)
+            # DOM snapshots, no screencast: a failure attaches each tab's screenshot anyway,
+            # and screenshots in the trace cost the browser suite a fifth of its time.
+            await context.tracing.start(name=name, screenshots=False, snapshots=True)
         profile = cls(name, context, base_url=base_url, recorder=recorder, now=now, setup=setup)
         config = setup.spec.capabilities.config
         routing = ProfileRouting(
