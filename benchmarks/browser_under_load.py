@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/browser_under_load.py [--runs 10] [--burners 2]
 
 Starts `--burners` CPU burners (`while True: pass`, one process each), runs
-`pytest scenarios/browser` `--runs` times in a row, prints each run's result and the failed
+the browser suite (`pytest scenarios/api scenarios/browser --suite browser`: the scenarios
+written once for both drivers and the browser-only ones) `--runs` times in a row, prints each run's result and the failed
 tests, then stops the burners. Exit 0 when every run passed.
 """
 
@@ -17,14 +18,15 @@ from pathlib import Path
 
 from harness._realtime import wall_seconds
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "browser"
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SUITE = [str(SCENARIOS / "api"), str(SCENARIOS / "browser"), "--suite", "browser"]
 BURN = "while True: pass"
 
 
 def run_suite() -> tuple[bool, str, list[str]]:
     """One run: passed?, pytest's last line, the failed test ids."""
     completed = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", str(SCENARIOS)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", *SUITE],
         capture_output=True,
         text=True,
         check=False,
