@@ -2,10 +2,10 @@
 
     .venv/bin/python benchmarks/browser_under_load.py [--runs 10] [--burners 2]
 
-Starts `--burners` CPU burners (`while True: pass`, one process each), runs
-the browser suite (`pytest scenarios/api scenarios/browser --suite browser`: the scenarios
-written once for both drivers and the browser-only ones) `--runs` times in a row, prints each run's result and the failed
-tests, then stops the burners. Exit 0 when every run passed.
+Starts `--burners` CPU burners (`while True: pass`, one process each), runs the browser
+suite (`pytest scenarios/api scenarios/browser --suite browser`: the scenarios written once
+for both drivers and the browser-only ones) `--runs` times in a row, prints each run's
+result and the failed tests, then stops the burners. Exit 0 when every run passed.
 """
 
 from __future__ import annotations
