@@ -171,8 +171,13 @@ def mutants(args: argparse.Namespace) -> int:
     from harness.catalogue.report import write_json
     from harness.catalogue.runner import suite_command
     from harness.catalogue.summary import describe_run, summary_lines
+    from harness.interrupts import SignalGuard, Terminated
+    from harness.processes import ChildSweep, adopt_orphans
+    from harness.report.outcome import exit_code_for_signal
     from harness.runner import PYTEST_INI, ConfigError, find_scenarios
 
+    adopt_orphans()  # the suites' app servers and browsers stay ours to stop
+    sweep = ChildSweep()
     try:
         root = find_scenarios(args.scenarios).parent
         plan = Plan(
@@ -181,12 +186,17 @@ def mutants(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             stop_at_first=frozenset() if args.all_tests else frozenset({"browser"}),
         )
-        result = run_catalogue(
-            plan, args.only, progress=lambda run: print(describe_run(run), file=sys.stderr)
-        )
+        with SignalGuard():
+            result = run_catalogue(
+                plan, args.only, progress=lambda run: print(describe_run(run), file=sys.stderr)
+            )
     except (CatalogueError, ConfigError) as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated as exc:
+        stopped = sweep.stop(timeout=10.0)  # each suite tears its servers down on SIGTERM
+        print(f"session-harness: interrupted; stopped {len(stopped)} process(es)", file=sys.stderr)
+        return exit_code_for_signal(exc.signum)
     for line in summary_lines(result, every_test=args.all_tests):
         print(line)
     if args.json is not None:

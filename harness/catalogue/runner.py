@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness._realtime import wall_seconds
-from harness.catalogue.suites import SuiteCommand, SuiteRun, run_suite
+from harness.catalogue.suites import STOPPING, SuiteCommand, SuiteRun, run_suite
 
 
 class CatalogueError(Exception):
@@ -117,6 +117,14 @@ class _Scheduler:
             self._pending.append(self._pool.submit(job))
 
     def wait(self) -> None:
+        try:
+            self._wait()
+        except BaseException:  # an interrupt: queued suites must not start any more
+            STOPPING.set()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    def _wait(self) -> None:
         while True:
             with self._lock:
                 pending = [f for f in self._pending if not f.done()]

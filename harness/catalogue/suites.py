@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from harness._realtime import wall_seconds
 # Tests that prove a check can fail name the very switch they exercise: they measure nothing.
 PYTEST_OPTIONS = ("-q", "-p", "no:cacheprovider", "-m", "not negative")
 SUITE_TIMEOUT_S = 900.0
+# Set when the catalogue is interrupted: suites queued behind the running ones never start.
+STOPPING = threading.Event()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ def run_suite(
 
 def _run(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
     """Exit code and, for a run that hung, why; output is discarded (JUnit has the results)."""
+    if STOPPING.is_set():
+        return -1, "the catalogue was interrupted before this suite started"
     process = subprocess.Popen(
         argv,
         cwd=cwd,

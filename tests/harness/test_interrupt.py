@@ -128,3 +128,27 @@ def test_sigterm_mid_suite_writes_an_interrupted_report_and_leaves_no_process(
     assert "INTERRUPTED" in (report / "index.html").read_text()
     assert (report / "junit.xml").is_file()
     assert "INTERRUPTED" in output and "interrupted by SIGTERM" in output
+
+
+def test_sigterm_during_the_bug_catalogue_stops_every_suite_it_started(tmp_path: Path) -> None:
+    """`session-harness mutants` runs its suites in sessions of their own: on SIGTERM it must
+    end them (and their app servers) itself, not leave them running for minutes."""
+    mark = tmp_path / "waiting"
+    for suite in ("api", "browser"):
+        (tmp_path / "scenarios" / suite).mkdir(parents=True)
+    (tmp_path / "scenarios" / "api" / "test_holds.py").write_text(HOLDS["api"])
+    (tmp_path / "scenarios" / "browser" / "test_first.py").write_text(FIRST)
+    command = [sys.executable, "-m", "harness", "mutants", "--only", "no_rotation", "--jobs", "1"]
+    env = {**os.environ, "HARNESS_TEST_MARK": str(mark)}
+    run = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    wait_until_holding(run, mark, None)
+    started = descendants(psutil.Process(run.pid))
+    assert any("pytest" in " ".join(p.cmdline()) for p in started)
+    run.send_signal(signal.SIGTERM)
+    output = run.communicate(timeout=60)[0]
+    assert run.returncode == 143, output[-2000:]
+    assert "interrupted" in output
+    _, alive = psutil.wait_procs(started, timeout=5)
+    assert not alive, [" ".join(p.cmdline()[:4]) for p in alive]
