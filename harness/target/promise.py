@@ -33,7 +33,7 @@ class Promise:
         if name not in _DURATIONS:
             raise ValueError(f"{name!r} is not a promised duration ({', '.join(_DURATIONS)})")
         value = getattr(self.policy, name)
-        if value is None:
+        if not value:  # unset, or 0: an idle timeout or absolute lifetime of 0 means none
             raise NotPromised(f"needs [policy] {name} in the target profile")
         return timedelta(seconds=value)
 

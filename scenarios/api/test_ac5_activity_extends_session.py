@@ -9,7 +9,6 @@ import pytest
 
 from harness import (
     CheckFailed,
-    NotApplicable,
     Pace,
     ProfileDriver,
     ProfileFactory,
@@ -29,10 +28,7 @@ MESSAGES = 6  # five idle timeouts' worth of time in all
 
 
 def idle_of(promise: Promise) -> timedelta:
-    idle = promise.idle_timeout
-    if idle is None:
-        raise NotApplicable("needs an idle timeout ([policy] idle_timeout_seconds)")
-    return idle
+    return promise.require("idle_timeout_seconds")
 
 
 async def message_just_inside_the_idle_timeout(

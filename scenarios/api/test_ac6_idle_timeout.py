@@ -8,7 +8,6 @@ import pytest
 
 from harness import (
     CheckFailed,
-    NotApplicable,
     Pace,
     ProfileDriver,
     ProfileFactory,
@@ -24,10 +23,7 @@ pytestmark = pytest.mark.drivers("api", "browser")
 
 
 def idle_of(promise: Promise) -> timedelta:
-    idle = promise.idle_timeout
-    if idle is None:
-        raise NotApplicable("needs an idle timeout ([policy] idle_timeout_seconds)")
-    return idle
+    return promise.require("idle_timeout_seconds")
 
 
 async def work_then_walk_away(

@@ -92,9 +92,7 @@ async def test_refresh_token_rotated_just_before_the_absolute_end_is_refused_at_
     promise: Promise,
     server_view: ServerView,
 ) -> None:
-    absolute = promise.absolute
-    if absolute is None:
-        raise NotApplicable("needs an absolute session lifetime ([policy] absolute_seconds)")
+    absolute = promise.require("absolute_seconds")
     user = await profile()
     await active_for(user, clock, absolute - timedelta(minutes=5), timedelta(minutes=5))
     latest = await user.current_refresh_token()
@@ -114,9 +112,7 @@ async def test_refresh_token_presented_at_the_idle_deadline_is_refused(
     promise: Promise,
     server_view: ServerView,
 ) -> None:
-    idle = promise.idle_timeout
-    if idle is None:
-        raise NotApplicable("needs an idle timeout ([policy] idle_timeout_seconds)")
+    idle = promise.require("idle_timeout_seconds")
     user = await profile()
     tab = await user.login()
     assert await tab.chat("1+1")
