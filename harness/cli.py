@@ -184,7 +184,8 @@ def mutants(args: argparse.Namespace) -> int:
             suite_command(root, "api", (), *PYTEST_INI),
             suite_command(root, "browser", (), *PYTEST_INI),
             jobs=args.jobs,
-            stop_at_first=frozenset() if args.all_tests else frozenset({"browser"}),
+            stop_at_first=frozenset() if args.all_tests else frozenset({"api", "browser"}),
+            history=None if args.cold else root / ".pytest_cache" / "session-harness-mutants",
         )
         with SignalGuard():
             result = run_catalogue(
@@ -267,7 +268,13 @@ def _add_mutants(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--all-tests",
         action="store_true",
         help="run every test of every suite and list each one that caught an entry "
-        "(by default a browser run ends at its first catch)",
+        "(by default each suite run ends at its first catch)",
+    )
+    cmd.add_argument(
+        "--cold",
+        action="store_true",
+        help="forget which tests caught each entry last time (by default they run first, "
+        "from .pytest_cache/session-harness-mutants)",
     )
     cmd.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON")
     cmd.add_argument(

@@ -33,13 +33,20 @@ class Entry:
 
 @dataclass(frozen=True)
 class Plan:
-    """What to run: the API and browser suites (None leaves one out), how many at once, and
-    which suites' entry runs end at their first failing test (the clean app's never do)."""
+    """What to run: the API and browser suites (None leaves one out), how many at once,
+    which suites' entry runs end at their first failing test (the clean app's never do), and
+    where each entry remembers the tests that caught it (None: every run starts cold)."""
 
     api: SuiteCommand | None
     browser: SuiteCommand | None
     jobs: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    stop_at_first: frozenset[str] = frozenset({"browser"})
+    stop_at_first: frozenset[str] = frozenset({"api", "browser"})
+    history: Path | None = None
+
+    def history_of(self, suite: str, regression: str | None) -> Path | None:
+        if self.history is None or regression is None:
+            return None
+        return self.history / f"{suite}-{regression}"
 
 
 @dataclass
@@ -105,7 +112,8 @@ class _Scheduler:
                then: Callable[[], None] | None = None) -> None:  # fmt: skip
         def job() -> None:
             early = regression is not None and command.suite in self.plan.stop_at_first
-            run = run_suite(command, regression, stop_at_first=early)
+            history = self.plan.history_of(command.suite, regression)
+            run = run_suite(command, regression, stop_at_first=early, history=history)
             with self._lock:
                 into.append(run)
             if self.progress is not None:
@@ -185,11 +193,11 @@ def suite_command(root: Path, suite: str, paths: Sequence[str] = (), *extra: str
     """The `suite` ("api", "browser") of the scenarios under `root`, or only `paths` of it.
 
     A scenario written once for both drivers lives under scenarios/api and runs in the
-    suite of each driver: the suite is chosen with `--suite`, over both folders.
+    suite of each driver: the suite is chosen with `--suite`, over both folders. The suite's
+    own folder comes first: its scenarios exist for what only that driver shows.
     """
-    folders = [
-        f"scenarios/{name}" for name in ("api", "browser") if (root / "scenarios" / name).is_dir()
-    ]
+    names = (suite, *(name for name in ("api", "browser") if name != suite))
+    folders = [f"scenarios/{name}" for name in names if (root / "scenarios" / name).is_dir()]
     if not (root / "scenarios" / suite).is_dir():
         raise CatalogueError(f"no {suite} scenarios at {root / 'scenarios' / suite}")
     chosen = tuple(paths) or tuple(folders)

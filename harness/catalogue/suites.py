@@ -16,7 +16,7 @@ from pathlib import Path
 from harness._realtime import wall_seconds
 
 # Tests that prove a check can fail name the very switch they exercise: they measure nothing.
-PYTEST_OPTIONS = ("-q", "-p", "no:cacheprovider", "-m", "not negative")
+PYTEST_OPTIONS = ("-q", "-m", "not negative")
 SUITE_TIMEOUT_S = 900.0
 # Set when the catalogue is interrupted: suites queued behind the running ones never start.
 STOPPING = threading.Event()
@@ -51,10 +51,18 @@ class SuiteCommand:
 
 
 def run_suite(
-    command: SuiteCommand, regression: str | None, *, stop_at_first: bool = False
+    command: SuiteCommand,
+    regression: str | None,
+    *,
+    stop_at_first: bool = False,
+    history: Path | None = None,
 ) -> SuiteRun:
     """Run the suite in a child pytest with `REFAPP_REGRESSIONS` set to `regression`;
-    `stop_at_first` ends it at its first failing test (one catch is proof enough)."""
+    `stop_at_first` ends it at its first failing test (one catch is proof enough).
+
+    `history` is a pytest cache folder of this entry and suite: the tests that caught the
+    entry last time run first (`--failed-first`), so a known catch ends the run in seconds.
+    """
     started = wall_seconds()
     with tempfile.TemporaryDirectory(prefix="catalogue-") as scratch:
         junit = Path(scratch) / "junit.xml"
@@ -66,6 +74,7 @@ def run_suite(
             *PYTEST_OPTIONS,
             f"--junitxml={junit}",
             *(["--maxfail=1"] if stop_at_first else []),
+            *_history_options(history),
             *command.extra,
         ]
         env = {**os.environ, "REFAPP_REGRESSIONS": regression or ""}
@@ -83,6 +92,12 @@ def run_suite(
         problem=problem,
         stopped_early=stop_at_first and bool(failed),
     )
+
+
+def _history_options(history: Path | None) -> list[str]:
+    if history is None:
+        return ["-p", "no:cacheprovider"]
+    return ["-o", f"cache_dir={history}", "--failed-first"]
 
 
 def _run(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:

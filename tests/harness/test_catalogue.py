@@ -19,8 +19,10 @@ LIFETIMES = "scenarios/api/test_token_lifetimes.py"
 REUSE = "scenarios/api/test_refresh_token_reuse.py"
 
 
-def api_only(*paths: str) -> Plan:
-    return Plan(api=suite_command(ROOT, "api", paths), browser=None, jobs=2)
+def api_only(*paths: str, history: Path | None = None) -> Plan:
+    """The API suite over `paths`, each run to its end (every catching test listed)."""
+    api = suite_command(ROOT, "api", paths)
+    return Plan(api=api, browser=None, jobs=2, stop_at_first=frozenset(), history=history)
 
 
 def test_catalogue_has_twenty_entries_on_both_layers_each_with_a_source() -> None:
@@ -81,3 +83,17 @@ def test_cli_refuses_an_unknown_entry_with_one_line_and_exit_2(
 def test_cli_refuses_zero_jobs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mutants", "--jobs", "0"]) == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_entry_runs_the_test_that_caught_it_last_time_first_and_stops_there(
+    tmp_path: Path,
+) -> None:
+    api = suite_command(ROOT, "api", (LIFETIMES, REUSE))  # the lifetimes pass, reuse catches
+    plan = Plan(api=api, browser=None, jobs=1, history=tmp_path)
+    [cold] = run_catalogue(plan, ["no_reuse_detection"]).entries
+    [warm] = run_catalogue(plan, ["no_reuse_detection"]).entries
+    assert cold.caught and warm.caught_by == cold.caught_by and len(cold.caught_by) == 1
+    [cold_run], [warm_run] = cold.runs, warm.runs
+    assert cold_run.stopped_early and warm_run.stopped_early
+    assert warm_run.passed == 0 < cold_run.passed  # the known catch ran first, and alone
+    assert (tmp_path / "api-no_reuse_detection").is_dir()
