@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import httpx
 
@@ -32,6 +32,7 @@ from harness.core import (
     judge_api_reply,
     needs_refresh,
 )
+from harness.core.deadlines import idle_announcement_problem
 from harness.core.timers import TabTimers, TimerName, WarningKind
 from harness.drivers import ExpiryWarning
 from harness.events import (
@@ -154,7 +155,8 @@ class Tab:
         reply = reply_of(response)
         if not 200 <= reply.status < 300:
             raise LoginFailed(reply.status, contract.reason_of(spec, reply, "login"))
-        token = self._take_grant(contract.read_grant(spec, "login", reply, host.local_now()))
+        grant = contract.read_grant(spec, "login", reply, host.local_now())
+        token = self._take_grant(grant, sign_in=True)
         self.join_session(token)
         host.state.session_started(token, host.clock.now())
         self._emit(
@@ -180,8 +182,17 @@ class Tab:
         return await self.request("POST", path, json=json)
 
     async def probe(self) -> httpx.Response:
-        """The profile's cheap authenticated request ([probe]); counts as activity."""
-        return await self._declared("probe", {})
+        """The profile's cheap authenticated request ([probe]); counts as activity. The
+        deadlines its answer announces are judged (ContractError when the app cannot keep them)."""
+        response = await self._declared("probe", {})
+        reply = reply_of(response)
+        spec, token = self.host.target.profile.probe, self.host.state.token
+        if 200 <= reply.status < 300 and spec is not None and token is not None:
+            announced = contract.read_announcement(self.host.target.profile, reply, token.value)
+            if spec.idle_expires_at is not None:
+                server_now = self.host.local_now() + token.skew
+                self._judge_idle(announced.idle_expires_at, server_now, "probe", False)
+        return response
 
     async def chat(self, text: str) -> str:
         """The user's action ([action]) with `text`; the reply's text."""
@@ -447,9 +458,13 @@ class Tab:
         spec = self.host.target.profile
         return self._outgoing(spec.refresh, "refresh", {}, self.token.value if self.token else None)
 
-    def _take_grant(self, grant: contract.Grant) -> AccessToken:
+    def _take_grant(self, grant: contract.Grant, *, sign_in: bool = False) -> AccessToken:
         """Keep the refresh token the app handed over and note a rotation."""
         state, spec = self.host.state, self.host.target.profile
+        purpose: Literal["login", "refresh"] = "login" if sign_in else "refresh"
+        if spec.tokens_for(purpose).idle_expires_at is not None:
+            server_now = grant.server_time or self.host.local_now()
+            self._judge_idle(grant.idle_expires_at, server_now, purpose, sign_in)
         if state.policy.has("ignore_clock_skew"):
             grant = dataclasses.replace(grant, server_time=None)
         if grant.refresh_token is not None:
@@ -460,6 +475,14 @@ class Tab:
         if state.new_refresh_token(current) and not first:
             self._emit(Rotation)
         return AccessToken.from_grant(grant, self.host.local_now())
+
+    def _judge_idle(
+        self, announced: datetime | None, server_now: datetime, purpose: str, activity: bool
+    ) -> None:
+        idle = self.host.state.policy.idle_timeout_seconds
+        problem = idle_announcement_problem(announced, server_now, idle, after_activity=activity)
+        if problem is not None:
+            raise contract.ContractError(f"the {purpose} response {problem}")
 
     def _show_banner(self) -> None:
         message = self.host.state.policy.banner_connection

@@ -24,6 +24,7 @@ Purpose = Literal[
     "login", "refresh", "logout", "logout_all", "probe", "action", "stream", "config", "api"
 ]  # fmt: skip
 REASONS: frozenset[str] = frozenset(get_args(Reason))
+_SAME_SECOND = 1.0  # JWT times are whole seconds; an announced time may keep its fraction
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class Grant:
     access_expires_at: datetime | None
     session_expires_at: datetime | None
     server_time: datetime | None
+    idle_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """The deadlines an answer tells the client (the probe's); None where it does not say."""
+
+    access_expires_at: datetime | None
+    idle_expires_at: datetime | None
+    session_expires_at: datetime | None
 
 
 class ContractError(ValueError):
@@ -118,17 +129,52 @@ def read_grant(
     return Grant(
         access_token=access,
         refresh_token=refresh,
-        access_expires_at=_access_expiry(fields, reply, access, server_time or real(now)),
+        access_expires_at=_access_expiry(fields, reply, access, server_time or real(now), purpose),
         session_expires_at=_time_at(fields.session_expires_at, reply),
         server_time=server_time,
+        idle_expires_at=_time_at(fields.idle_expires_at, reply),
     )
 
 
+def read_announcement(profile: TargetProfile, reply: Reply, access_token: str) -> Announcement:
+    """The deadlines a successful probe answer announces, where the profile says it does.
+
+    An announced access expiry must be there and agree with the token's own `exp`: a
+    frontend schedules its refresh by it (ContractError otherwise).
+    """
+    spec = profile.probe
+    if spec is None:
+        return Announcement(None, None, None)
+    expires = _time_at(spec.access_expires_at, reply)
+    if spec.access_expires_at is not None:
+        _announced_expiry(expires, spec.access_expires_at, access_token, "probe")
+    return Announcement(
+        access_expires_at=expires,
+        idle_expires_at=_time_at(spec.idle_expires_at, reply),
+        session_expires_at=_time_at(spec.session_expires_at, reply),
+    )
+
+
+def _announced_expiry(
+    announced: datetime | None, location: Location, access: str, purpose: str
+) -> None:
+    """An access expiry the profile says the app announces: present, and the token's `exp`."""
+    if announced is None:
+        raise ContractError(f"{purpose} response announces no access token expiry at {location}")
+    exp = jwt_expiry(access)
+    if exp is not None and abs((announced - exp).total_seconds()) > _SAME_SECOND:
+        raise ContractError(
+            f"{purpose} response announces the access token expires at {announced.isoformat()}"
+            f" ({location}), but the token's exp says {exp.isoformat()}"
+        )
+
+
 def _access_expiry(
-    fields: TokenFields, reply: Reply, access: str, anchor: datetime
+    fields: TokenFields, reply: Reply, access: str, anchor: datetime, purpose: str
 ) -> datetime | None:
     explicit = _time_at(fields.access_expires_at, reply)
-    if explicit is not None:
+    if fields.access_expires_at is not None:
+        _announced_expiry(explicit, fields.access_expires_at, access, purpose)
         return explicit
     if fields.expires_in is not None:
         seconds = _number(fields.expires_in.read(reply))

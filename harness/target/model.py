@@ -76,6 +76,7 @@ class TokenFields(_Strict):
     expires_in: Loc | None = None  # seconds the access token lives (opaque tokens)
     access_expires_at: Loc | None = None  # ISO 8601 or Unix seconds
     session_expires_at: Loc | None = None  # the session's absolute end, when the app tells
+    idle_expires_at: Loc | None = None  # when the session ends without activity
     server_time: Loc | None = None  # for clock skew (ISO 8601, Unix seconds or an HTTP date)
 
     @field_validator("refresh_token")
@@ -133,6 +134,15 @@ class Authed(Request):
     def _fields_known(self) -> Self:
         templates.check(self.templated(), templates.AUTHED_VALUES)
         return self
+
+
+class Probe(Authed):
+    """The cheap authenticated request, and where its answer announces the session's deadlines
+    (what a frontend reads on load to schedule its refresh and its idle warning)."""
+
+    access_expires_at: Loc | None = None
+    idle_expires_at: Loc | None = None
+    session_expires_at: Loc | None = None
 
 
 class Logout(Authed):
@@ -275,7 +285,7 @@ class TargetProfile(_Strict):
     refresh: Refresh
     logout: Logout | None = None
     logout_all: Authed | None = None
-    probe: Authed | None = None  # a cheap authenticated GET (heartbeat, "stay signed in")
+    probe: Probe | None = None  # a cheap authenticated GET (heartbeat, "stay signed in")
     action: Action | None = None  # what a user does (chat, save...): `{text}` is its input
     stream: Stream | None = None
     access: Access = Access()
@@ -335,6 +345,9 @@ class TargetProfile(_Strict):
 
     def refresh_tokens(self) -> TokenFields:
         return self.refresh.tokens or self.tokens
+
+    def tokens_for(self, purpose: Literal["login", "refresh"]) -> TokenFields:
+        return self.login_tokens() if purpose == "login" else self.refresh_tokens()
 
     def refresh_cookie(self) -> str | None:
         """The name of the refresh token's cookie, when the app keeps it in one."""

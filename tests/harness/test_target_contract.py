@@ -9,7 +9,16 @@ import jwt
 import pytest
 
 from harness.target import Reply, parse_profile
-from harness.target.contract import build, jwt_expiry, parse_time, read_grant, reason_of, sse_chunks
+from harness.target.contract import (
+    ContractError,
+    build,
+    jwt_expiry,
+    parse_time,
+    read_announcement,
+    read_grant,
+    reason_of,
+    sse_chunks,
+)
 from harness.target.templates import MissingValue
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -85,6 +94,69 @@ def test_missing_access_token_is_a_contract_error() -> None:
     profile = parse_profile(OAUTH)
     with pytest.raises(ValueError, match="no access token at json:/access_token"):
         read_grant(profile, "login", Reply(200, json={"token": "x"}), NOW)
+
+
+# An app that announces its deadlines in the token response and in the probe's answer.
+ANNOUNCING: dict[str, Any] = {
+    **OAUTH,
+    "tokens": {
+        "access_token": "json:/access_token",
+        "access_expires_at": "json:/access_expires_at",
+        "idle_expires_at": "json:/idle_expires_at",
+    },
+    "probe": {
+        "method": "GET",
+        "path": "/me",
+        "access_expires_at": "json:/expires",
+        "idle_expires_at": "json:/idle",
+    },
+}
+
+
+def _signed(exp: datetime) -> str:
+    return jwt.encode({"exp": int(exp.timestamp())}, "a key long enough for HS256 signing")
+
+
+@pytest.mark.parametrize("announced", [None, "", "soon"])
+def test_declared_access_expiry_the_response_leaves_out_is_a_contract_error(
+    announced: Any,
+) -> None:
+    """A frontend schedules its refresh by the announced expiry: null is not "unknown"."""
+    profile = parse_profile(ANNOUNCING)
+    body = {"access_token": _signed(NOW + timedelta(minutes=5)), "access_expires_at": announced}
+    with pytest.raises(ContractError, match="login response announces no access token expiry"):
+        read_grant(profile, "login", Reply(200, json=body), NOW)
+
+
+def test_announced_access_expiry_that_is_not_the_tokens_exp_is_a_contract_error() -> None:
+    """Two issuing paths with two TTLs: the body says 30 minutes, the token says 7 days."""
+    profile = parse_profile(ANNOUNCING)
+    token = _signed(NOW + timedelta(days=7))
+    body = {"access_token": token, "access_expires_at": (NOW + timedelta(minutes=30)).isoformat()}
+    with pytest.raises(ContractError, match="but the token's exp says"):
+        read_grant(profile, "refresh", Reply(200, json=body), NOW)
+    agreeing = {**body, "access_expires_at": (NOW + timedelta(days=7, seconds=0.4)).isoformat()}
+    grant = read_grant(profile, "refresh", Reply(200, json=agreeing), NOW)
+    assert grant.access_expires_at == NOW + timedelta(days=7, seconds=0.4)
+    assert grant.idle_expires_at is None  # not in this body: the client judges it
+
+
+def test_probe_announcement_is_read_where_the_profile_says_and_checked_against_the_token() -> None:
+    profile = parse_profile(ANNOUNCING)
+    token = _signed(NOW + timedelta(minutes=5))
+    idle = NOW + timedelta(minutes=20)
+    body = {"expires": (NOW + timedelta(minutes=5)).isoformat(), "idle": idle.isoformat()}
+    announced = read_announcement(profile, Reply(200, json=body), token)
+    assert (announced.access_expires_at, announced.idle_expires_at) == (
+        NOW + timedelta(minutes=5),
+        idle,
+    )
+    assert announced.session_expires_at is None
+    with pytest.raises(ContractError, match="probe response announces no access token expiry"):
+        read_announcement(profile, Reply(200, json={"idle": idle.isoformat()}), token)
+    assert (
+        read_announcement(parse_profile(OAUTH), Reply(200, json={}), token).idle_expires_at is None
+    )
 
 
 @pytest.mark.parametrize(
