@@ -8,6 +8,11 @@ check) line by line, as `[tool.mutmut]` in pyproject.toml says, and runs `scenar
 runs against a mutant the scenarios that called its function in the test process (so never
 a `served` one, whose app runs in its own process).
 
+A second pass gives the scenarios that run the app in its own process (`served`) their say:
+each survivor not documented as equivalent runs them in mutants/ with the mutant switched on
+(`MUTANT_UNDER_TEST`, which the served app inherits); a failing scenario kills it. The pass
+runs only when the same scenarios pass without a mutant.
+
 Prints killed / survived / timeout, the raw killed share, and the score over the mutants
 that are not equivalent: the survivors benchmarks/mutation_equivalents.toml documents as
 changing nothing observable (matched by file, function and the changed line, not by mutmut's
@@ -143,6 +148,43 @@ def locate(name: str) -> Mutant:
     return Mutant(name, str(path), function, where, old, new)
 
 
+SERVED_PASS = ("scenarios/api", "--suite", "api", "-m", "served and not slow")
+
+
+def _served_scenarios_fail(mutant: str) -> bool | None:
+    """Whether the served scenarios fail with `mutant` on ("" for none); None: they cannot run."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *SERVED_PASS, "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=ROOT / "mutants",
+        env={**os.environ, "MUTANT_UNDER_TEST": mutant},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return {0: False, 1: True}.get(result.returncode)
+
+
+def served_pass(found: dict[str, str], equivalents: list[Equivalent]) -> list[str]:
+    """Survivors the served scenarios kill (their statuses become "killed"); see the docstring."""
+    if not (ROOT / "mutants").is_dir():
+        print("served pass: skipped, mutants/ is gone (run without --reuse)")
+        return []
+    clean = _served_scenarios_fail("")
+    if clean is not False:
+        print("served pass: skipped, the served scenarios do not pass without a mutant")
+        return []
+    candidates = [
+        name
+        for name, status in found.items()
+        if status == "survived" and not any(e.matches(locate(name)) for e in equivalents)
+    ]
+    killed = [name for name in candidates if _served_scenarios_fail(name)]
+    for name in killed:
+        found[name] = "killed"
+    print(f"served pass: {len(killed)} of {len(candidates)} survivors killed by served scenarios")
+    return killed
+
+
 def report(found: dict[str, str], equivalents: list[Equivalent], target: float) -> bool:
     """Prints the figures and the survivors; whether the target is met with no stale entry."""
     counts = Counter(found.values())
@@ -185,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     equivalents = load_equivalents()
     seconds = None if args.reuse else run_mutmut(args.jobs)
     found = {name: status for name, status in statuses().items() if status != "not checked"}
+    served_pass(found, equivalents)
     met = report(found, equivalents, args.target)
     if seconds is not None:
         print(f"time: {seconds:.0f} s with {args.jobs} parallel children")
