@@ -71,8 +71,11 @@ def reissue_of(user: ProfileDriver, key: str, promise: Promise) -> Reissue:
         raise NotApplicable("the app's access tokens are not JWTs the harness can sign again")
     header, claims = parts
     access = promise.profile.access
-    names = {"subject": access.subject_claim, "session": access.session_claim}
-    names["type"] = access.type_claim
+    names = {
+        "subject": access.subject_claim,
+        "session": access.session_claim,
+        "type": access.type_claim,
+    }
     return Reissue(jws.signing_header(promise.profile, header), claims, key, names)
 
 
