@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class AppUnderTest:
     app: Any = None  # an ASGI app in this process
     base_url: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)  # settings this test asked for
+    signing_key: str | None = None  # the app's token signing key, when the harness knows it
 
     @property
     def remote(self) -> bool:
@@ -46,11 +48,41 @@ def settings_env(prefix: str, overrides: Mapping[str, Any]) -> dict[str, str]:
     return env
 
 
-def server_env(spec: Server, overrides: Mapping[str, Any]) -> dict[str, str]:
-    """The app's environment: the profile's [server] env, then this test's settings."""
-    if overrides and spec.settings_env_prefix is None:
+def server_env(profile: TargetProfile, overrides: Mapping[str, Any]) -> dict[str, str]:
+    """The environment of an app the harness starts: the profile's [server] env, its signing
+    key ([access] signing_key_env), then this test's settings."""
+    spec = profile.server
+    prefix = spec.settings_env_prefix if spec is not None else None
+    if overrides and prefix is None:
         raise AppUnavailable("settings overrides need [server] settings_env_prefix")
-    return {**spec.env, **settings_env(spec.settings_env_prefix or "", overrides)}
+    variable = profile.access.signing_key_env
+    key = {} if variable is None else {variable: started_signing_key(profile)}
+    return {**_env_of(spec), **key, **settings_env(prefix or "", overrides)}
+
+
+def _env_of(spec: Server | None) -> dict[str, str]:
+    return spec.env if spec is not None else {}
+
+
+def started_signing_key(profile: TargetProfile) -> str:
+    """The signing key of an app the harness starts: its [server] env's, else the harness's
+    environment's, else one made up for this run and kept in that environment, so every app
+    the run starts and every scenario share it."""
+    variable = profile.access.signing_key_env
+    if variable is None:
+        raise AppUnavailable(f"target profile {profile.name!r} has no [access] signing_key_env")
+    configured = _env_of(profile.server).get(variable)
+    if configured is not None:
+        return configured
+    if not os.environ.get(variable):
+        os.environ[variable] = secrets.token_urlsafe(48)
+    return os.environ[variable]
+
+
+def remote_signing_key(profile: TargetProfile) -> str | None:
+    """The signing key of an app already running: only the harness's environment knows it."""
+    variable = profile.access.signing_key_env
+    return None if variable is None else os.environ.get(variable) or None
 
 
 def in_process(profile: TargetProfile, overrides: Mapping[str, Any]) -> Any:
@@ -60,7 +92,7 @@ def in_process(profile: TargetProfile, overrides: Mapping[str, Any]) -> Any:
         raise AppUnavailable(f"target profile {profile.name!r} has no [server] asgi app")
     module_name, _, attr = spec.asgi.partition(":")
     _importable(profile)
-    with mock.patch.dict(os.environ, server_env(spec, overrides)):
+    with mock.patch.dict(os.environ, server_env(profile, overrides)):
         module = importlib.import_module(module_name)
         found: Any = module
         for part in attr.split("."):
@@ -92,7 +124,7 @@ def started_server(
     if spec is None or spec.command is None:
         raise AppUnavailable(f"target profile {profile.name!r} has no [server] command")
     return AppServer(
-        server_env(spec, overrides),
+        server_env(profile, overrides),
         command=spec.command,
         ready_path=spec.ready_path,
         ready_status=None,
@@ -110,9 +142,7 @@ class ServerPool:
         self._servers: dict[tuple[str, frozenset[tuple[str, str]]], AppServer] = {}
 
     def get(self, profile: TargetProfile, overrides: Mapping[str, Any]) -> AppServer:
-        spec = profile.server
-        env = server_env(spec, overrides) if spec is not None else {}
-        key = (profile.name, frozenset(env.items()))
+        key = (profile.name, frozenset(server_env(profile, overrides).items()))
         if key not in self._servers:
             server = started_server(profile, overrides)
             server.start()

@@ -47,9 +47,7 @@ def pytest_runtest_makereport(
 
 def env_of(overrides: Mapping[str, Any]) -> dict[str, str]:
     """The reference app's environment for these settings overrides (its profile's [server])."""
-    spec = load_profile("reference-app").server
-    assert spec is not None
-    return server_env(spec, overrides)
+    return server_env(load_profile("reference-app"), overrides)
 
 
 class ServerPool:

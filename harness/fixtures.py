@@ -116,7 +116,7 @@ def refapp(
     asks for the app in its own process even when it could run in this one: requests then
     really run at the same time (in process they take turns on the event loop).
     """
-    from harness.app import AppUnderTest, in_process
+    from harness.app import AppUnderTest, in_process, remote_signing_key
 
     overrides = {**harness_settings, **marker_overrides(request.node)}
     if driver == "browser":
@@ -126,7 +126,12 @@ def refapp(
                 "has none the harness knows"
             )
         server: AppServer = request.getfixturevalue("server")
-        return AppUnderTest(target_profile, base_url=server.base_url, overrides=overrides)
+        return AppUnderTest(
+            target_profile,
+            base_url=server.base_url,
+            overrides=overrides,
+            signing_key=_started_key(target_profile),
+        )
     base_url: str | None = request.config.getoption("base_url") or None
     spec = target_profile.server
     served = request.node.get_closest_marker("served") is not None
@@ -137,24 +142,53 @@ def refapp(
         if overrides and spec is not None and spec.settings_env_prefix is None:
             not_applicable(_settings_unavailable(overrides))
         started = app_servers.get(target_profile, overrides)
-        return AppUnderTest(target_profile, base_url=started.base_url, overrides=overrides)
+        return AppUnderTest(
+            target_profile,
+            base_url=started.base_url,
+            overrides=overrides,
+            signing_key=_started_key(target_profile),
+        )
     if base_url is None and (spec is None or spec.asgi is None):
         base_url = target_profile.base_url
     if base_url is not None:
         if overrides:
             names = ", ".join(sorted(overrides))
             not_applicable(f"needs settings ({names}) the harness cannot give {base_url}")
-        return AppUnderTest(target_profile, base_url=base_url.rstrip("/"))
+        return AppUnderTest(
+            target_profile,
+            base_url=base_url.rstrip("/"),
+            signing_key=remote_signing_key(target_profile),
+        )
     if overrides and (spec is None or spec.settings_env_prefix is None):
         not_applicable(_settings_unavailable(overrides))
+    app = in_process(target_profile, overrides)
     return AppUnderTest(
-        target_profile, app=in_process(target_profile, overrides), overrides=overrides
+        target_profile, app=app, overrides=overrides, signing_key=_started_key(target_profile)
     )
+
+
+def _started_key(profile: TargetProfile) -> str | None:
+    """The signing key the harness gave the app it started (None: the profile names none)."""
+    from harness.app import started_signing_key
+
+    return started_signing_key(profile) if profile.access.signing_key_env else None
 
 
 def _settings_unavailable(overrides: dict[str, Any]) -> str:
     names = ", ".join(sorted(overrides))
     return f"needs app settings ({names}): the profile's [server] has no settings_env_prefix"
+
+
+@pytest.fixture
+def signing_key(refapp: AppUnderTest) -> str:
+    """The app's token signing key ([access] signing_key_env): one the harness gave the app it
+    started, or, for an app already running, the harness's environment's."""
+    variable = refapp.profile.access.signing_key_env
+    if variable is None:
+        not_applicable("needs [access] signing_key_env in the target profile")
+    if refapp.signing_key is None:
+        not_applicable(f"needs the app's signing key (set ${variable})")
+    return refapp.signing_key
 
 
 @pytest.fixture

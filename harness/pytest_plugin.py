@@ -27,6 +27,7 @@ from harness.fixtures import (
     recorder,
     refapp,
     server_view,
+    signing_key,
     target,
     target_profile,
     target_spec,
@@ -70,6 +71,7 @@ __all__ = [
     "recorder",
     "refapp",
     "server_view",
+    "signing_key",
     "target",
     "target_profile",
 ]

@@ -38,6 +38,8 @@ Reason = Literal[
     "session_idle", "session_expired", "session_revoked", "csrf_failed",
     "invalid_credentials", "rate_limited",
 ]  # fmt: skip
+# Shared-key algorithms the harness signs tokens with (never `none`: it signs nothing).
+SIGNING_ALGORITHMS = ("HS256", "HS384", "HS512")
 _REQUESTS = ("login", "refresh", "logout", "logout_all", "probe", "action", "stream")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -176,6 +178,21 @@ class Access(_Strict):
         default_factory=lambda: {"Authorization": "Bearer {access_token}"}
     )
     rejected_status: list[int] = Field(default_factory=lambda: [401], min_length=1)
+    # Test deployments only: the environment variable holding the app's token signing key,
+    # so the harness can sign tokens the app never issued (docs/target-profiles.md).
+    signing_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    signing_algorithm: str | None = None  # default: the `alg` of the tokens the app issues
+    subject_claim: str = Field("sub", min_length=1)
+    session_claim: str = Field("sid", min_length=1)
+    type_claim: str = Field("typ", min_length=1)
+
+    @field_validator("signing_algorithm")
+    @classmethod
+    def _hmac(cls, value: str | None) -> str | None:
+        if value is not None and value not in SIGNING_ALGORITHMS:
+            known = ", ".join(SIGNING_ALGORITHMS)
+            raise ValueError(f"{value!r} is not an algorithm the harness signs with ({known})")
+        return value
 
     @field_validator("headers")
     @classmethod
@@ -215,6 +232,8 @@ class Policy(_Strict):
     # Access tokens stop working when their session ends (logout, revocation): the app checks
     # the session on each request instead of trusting a self-contained token until it expires.
     access_revocation: bool | None = None
+    # How far ahead of the app clock an access token's iat or nbf may lie and still be accepted.
+    issued_at_leeway_seconds: float | None = Field(None, ge=0)
     # The cookie endpoints refuse a request whose Origin is another site's, even with the
     # app's own headers (defence in depth beside the CSRF header).
     origin_check: bool | None = None

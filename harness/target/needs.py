@@ -22,6 +22,9 @@ NEEDS: dict[str, Callable[[TargetProfile], str | None]] = {
     "server_time": lambda p: None if p.tokens.server_time else "tokens.server_time",
     "refresh_cookie": lambda p: None if p.refresh_cookie() else "a refresh token in a cookie",
     "session_view": lambda p: None if p.capabilities.session_view else "a session view",
+    "signing_key": lambda p: (
+        None if p.access.signing_key_env else "[access] signing_key_env (the app's signing key)"
+    ),
 }
 
 

@@ -14,6 +14,7 @@ _DURATIONS = (
     "grace_seconds",
     "idle_timeout_seconds",
     "absolute_seconds",
+    "issued_at_leeway_seconds",
 )
 
 

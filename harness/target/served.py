@@ -18,6 +18,7 @@ _PROMISE_FIELDS = {
     "session_max_seconds": "absolute_seconds",
     "idle_timeout_seconds": "idle_timeout_seconds",
     "rotation_grace_seconds": "grace_seconds",
+    "issued_at_leeway_seconds": "issued_at_leeway_seconds",
 }
 
 

@@ -13,6 +13,7 @@ from reference_app.errors import error_responses
 from reference_app.routes.deps import current_auth, require_csrf, services, services_of
 from reference_app.services import Services
 from reference_app.sessions import AuthContext, Grant
+from reference_app.tokens import ISSUED_AT_LEEWAY
 
 REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = "/api/auth"
@@ -128,4 +129,9 @@ async def session(auth: AuthDep, svc: ServicesDep, response: Response) -> dict[s
 @router.get("/config")
 async def config(svc: ServicesDep, response: Response) -> dict[str, Any]:
     response.headers.update(NO_STORE)  # it carries the server time
-    return {**svc.settings.to_client_config(), "server_time": _iso(svc.clock.now())}
+    return {
+        **svc.settings.to_client_config(),
+        # Not a setting: how far ahead of the app clock a token's iat/nbf may lie.
+        "issued_at_leeway_seconds": int(ISSUED_AT_LEEWAY.total_seconds()),
+        "server_time": _iso(svc.clock.now()),
+    }

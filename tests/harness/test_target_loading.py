@@ -116,3 +116,26 @@ def test_invalid_toml_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="not valid TOML") as caught:
         load_profile(path)
     assert "\n" not in str(caught.value)
+
+
+def test_signing_algorithm_none_is_refused_with_the_algorithms_the_harness_signs_with() -> None:
+    data = reference_data()
+    data["access"]["signing_algorithm"] = "none"
+    assert problems(data) == [
+        "access.signing_algorithm: 'none' is not an algorithm the harness signs with "
+        "(HS256, HS384, HS512)"
+    ]
+
+
+def test_signing_key_env_must_name_an_environment_variable() -> None:
+    data = reference_data()
+    data["access"]["signing_key_env"] = "not a name"
+    [problem] = problems(data)
+    assert problem.startswith("access.signing_key_env: 'not a name' does not have the expected")
+
+
+def test_signing_key_settings_default_to_the_claims_of_the_reference_app() -> None:
+    access = load_profile("reference-app").access
+    assert access.signing_key_env == "REFAPP_JWT_SECRET"
+    assert access.signing_algorithm is None  # the issued token's own
+    assert (access.subject_claim, access.session_claim, access.type_claim) == ("sub", "sid", "typ")

@@ -20,6 +20,7 @@ async def test_config_serves_client_settings(api: Api) -> None:
     assert config["refresh_threshold_seconds"] == 300
     assert config["warning_lead_seconds"] == 120
     assert config["rotation_grace_seconds"] == 10
+    assert config["issued_at_leeway_seconds"] == 60
     assert config["regressions"] == []
 
 
