@@ -6,6 +6,7 @@ the conformance checks all build their requests and read their answers here.
 
 from __future__ import annotations
 
+import functools
 import json as jsonlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -183,6 +184,7 @@ def _access_expiry(
     return jwt_expiry(access)
 
 
+@functools.lru_cache(maxsize=256)  # a tab presents one token for minutes, request after request
 def jwt_expiry(token: str) -> datetime | None:
     """The `exp` claim of a JWT, read without its key; None for an opaque token."""
     claims = jwt_claims(token)
