@@ -173,11 +173,8 @@ def served_pass(found: dict[str, str], equivalents: list[Equivalent]) -> list[st
     if clean is not False:
         print("served pass: skipped, the served scenarios do not pass without a mutant")
         return []
-    candidates = [
-        name
-        for name, status in found.items()
-        if status == "survived" and not any(e.matches(locate(name)) for e in equivalents)
-    ]
+    survivors = [locate(name) for name, status in found.items() if status == "survived"]
+    candidates = [m.name for m in survivors if not any(e.matches(m) for e in equivalents)]
     killed = [name for name in candidates if _served_scenarios_fail(name)]
     for name in killed:
         found[name] = "killed"

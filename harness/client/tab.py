@@ -21,7 +21,7 @@ from harness.client.errors import (
 from harness.client.network import Network
 from harness.client.refresh import refresh_with_retries
 from harness.client.target import Target
-from harness.client.wire import build_request, jar, reply_of
+from harness.client.wire import build_request, jar, json_reply, reply_of
 from harness.clock import VirtualClock
 from harness.core import (
     AccessToken,
@@ -185,9 +185,11 @@ class Tab:
         """The profile's cheap authenticated request ([probe]); counts as activity. The
         deadlines its answer announces are judged (ContractError when the app cannot keep them)."""
         response = await self._declared("probe", {})
-        reply = reply_of(response)
         spec, token = self.host.target.profile.probe, self.host.state.token
-        if 200 <= reply.status < 300 and spec is not None and token is not None:
+        if spec is None or not spec.announcing or token is None:
+            return response
+        if 200 <= response.status_code < 300:
+            reply = json_reply(response) if spec.announcing_in_json else reply_of(response)
             announced = contract.read_announcement(self.host.target.profile, reply, token.value)
             if spec.idle_expires_at is not None:
                 server_now = self.host.local_now() + token.skew

@@ -40,6 +40,15 @@ def reply_of(response: httpx.Response) -> Reply:
     )
 
 
+def json_reply(response: httpx.Response) -> Reply:
+    """Only the status and JSON body (a heartbeat's answer: no cookie jar, no headers)."""
+    try:
+        body = response.json() if response.content else None
+    except ValueError:
+        body = None
+    return Reply(status=response.status_code, json=body)
+
+
 def status_reply(response: httpx.Response) -> Reply:
     """Only the status and headers of a response whose body is still streaming."""
     return Reply(

@@ -146,6 +146,15 @@ class Probe(Authed):
     idle_expires_at: Loc | None = None
     session_expires_at: Loc | None = None
 
+    @property
+    def announcing(self) -> tuple[Location, ...]:
+        found = (self.access_expires_at, self.idle_expires_at, self.session_expires_at)
+        return tuple(location for location in found if location is not None)
+
+    @property
+    def announcing_in_json(self) -> bool:
+        return all(location.source == "json" for location in self.announcing)
+
 
 class Logout(Authed):
     """Ending the session: with the refresh cookie or token; the access token only if `auth`."""
