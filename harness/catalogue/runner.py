@@ -1,13 +1,15 @@
 """Run the catalogue: each entry against the suites that should catch it, several at once.
 
 A server entry runs the API suite, then the browser suite only if the API suite missed it;
-a client entry runs the browser suite, and the API suite too where the harness's own client
-can have the bug. The clean app runs both suites: a test that fails there catches nothing.
+a client entry runs the browser suite, and the API suite first where the harness's own client
+can have the bug (the browser run then starts with the browser variants of the scenarios that
+caught it). The clean app runs both suites: a test that fails there catches nothing.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -108,12 +110,18 @@ class _Scheduler:
         self._pending: list[Future[None]] = []
         self._lock = threading.Lock()
 
-    def submit(self, command: SuiteCommand, regression: str | None, into: list[SuiteRun],
-               then: Callable[[], None] | None = None) -> None:  # fmt: skip
+    def submit(
+        self,
+        command: SuiteCommand,
+        regression: str | None,
+        into: list[SuiteRun],
+        then: Callable[[], None] | None = None,
+        first: Sequence[str] = (),
+    ) -> None:
         def job() -> None:
             early = regression is not None and command.suite in self.plan.stop_at_first
             history = self.plan.history_of(command.suite, regression)
-            run = run_suite(command, regression, stop_at_first=early, history=history)
+            run = run_suite(command, regression, stop_at_first=early, history=history, first=first)
             with self._lock:
                 into.append(run)
             if self.progress is not None:
@@ -172,10 +180,19 @@ def run_catalogue(
 def _schedule(scheduler: _Scheduler, entry: Entry, result: EntryResult) -> None:
     api, browser = scheduler.plan.api, scheduler.plan.browser
     if entry.layer == "client":
-        if browser is not None:
-            scheduler.submit(browser, entry.name, result.runs)
-        if api is not None and entry.python_client:
-            scheduler.submit(api, entry.name, result.runs)
+        if api is None or not entry.python_client:
+            if browser is not None:
+                scheduler.submit(browser, entry.name, result.runs)
+            return
+
+        def browser_after_api() -> None:
+            # A scenario written once for both drivers that caught the harness's own client
+            # with the bug is the first suspect in Chromium too.
+            if browser is not None:
+                caught = [test for run in result.runs for test in run.failed]
+                scheduler.submit(browser, entry.name, result.runs, first=in_browser(caught))
+
+        scheduler.submit(api, entry.name, result.runs, then=browser_after_api)
         return
     if api is None:
         if browser is not None:
@@ -187,6 +204,14 @@ def _schedule(scheduler: _Scheduler, entry: Entry, result: EntryResult) -> None:
             scheduler.submit(browser, entry.name, result.runs)
 
     scheduler.submit(api, entry.name, result.runs, then=browser_if_missed)
+
+
+_API_VARIANT = re.compile(r"\[api(?=[\]-])")
+
+
+def in_browser(test_ids: Sequence[str]) -> list[str]:
+    """The browser variants of API-driver test ids: `t[api-ahead]` → `t[browser-ahead]`."""
+    return [_API_VARIANT.sub("[browser", test) for test in test_ids if _API_VARIANT.search(test)]
 
 
 def suite_command(root: Path, suite: str, paths: Sequence[str] = (), *extra: str) -> SuiteCommand:

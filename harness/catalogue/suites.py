@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -56,16 +57,21 @@ def run_suite(
     *,
     stop_at_first: bool = False,
     history: Path | None = None,
+    first: Sequence[str] = (),
 ) -> SuiteRun:
     """Run the suite in a child pytest with `REFAPP_REGRESSIONS` set to `regression`;
     `stop_at_first` ends it at its first failing test (one catch is proof enough).
 
     `history` is a pytest cache folder of this entry and suite: the tests that caught the
     entry last time run first (`--failed-first`), so a known catch ends the run in seconds.
+    Where it remembers none, the tests in `first` run first instead.
     """
     started = wall_seconds()
     with tempfile.TemporaryDirectory(prefix="catalogue-") as scratch:
         junit = Path(scratch) / "junit.xml"
+        if first:
+            history = history or Path(scratch) / "cache"
+            _remember_unless_known(history, first)
         argv = [
             sys.executable,
             "-m",
@@ -92,6 +98,14 @@ def run_suite(
         problem=problem,
         stopped_early=stop_at_first and bool(failed),
     )
+
+
+def _remember_unless_known(history: Path, tests: Sequence[str]) -> None:
+    """`tests` as the ones that failed last time, in pytest's cache, unless it knows some."""
+    lastfailed = history / "v" / "cache" / "lastfailed"
+    if not lastfailed.exists():
+        lastfailed.parent.mkdir(parents=True, exist_ok=True)
+        lastfailed.write_text(json.dumps(dict.fromkeys(tests, True)))
 
 
 def _history_options(history: Path | None) -> list[str]:

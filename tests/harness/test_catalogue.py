@@ -9,7 +9,8 @@ import pytest
 
 from harness.catalogue import CatalogueError, Plan, run_catalogue
 from harness.catalogue.report import write_json
-from harness.catalogue.runner import catalogue_entries, suite_command
+from harness.catalogue.runner import catalogue_entries, in_browser, suite_command
+from harness.catalogue.suites import run_suite
 from harness.catalogue.summary import summary_lines
 from harness.cli import main
 from reference_app.regressions import CATALOGUE, CLIENT, KNOWN, SERVER
@@ -97,3 +98,23 @@ def test_entry_runs_the_test_that_caught_it_last_time_first_and_stops_there(
     assert cold_run.stopped_early and warm_run.stopped_early
     assert warm_run.passed == 0 < cold_run.passed  # the known catch ran first, and alone
     assert (tmp_path / "api-no_reuse_detection").is_dir()
+
+
+def test_browser_variants_of_api_catches_are_named_for_the_browser_run() -> None:
+    caught = [
+        "scenarios/api/test_clock_skew.py::test_skew[api-ahead]",
+        "scenarios/api/test_tabs.py::test_lock[api]",
+        "scenarios/api/test_reuse.py::test_stolen[apiary]",  # not a driver parameter
+        "scenarios/api/test_lifetimes.py::test_ttl",
+    ]
+    assert in_browser(caught) == [
+        "scenarios/api/test_clock_skew.py::test_skew[browser-ahead]",
+        "scenarios/api/test_tabs.py::test_lock[browser]",
+    ]
+
+
+def test_tests_named_first_run_first_where_the_cache_knows_none(tmp_path: Path) -> None:
+    api = suite_command(ROOT, "api", (LIFETIMES, REUSE))
+    stolen = f"{REUSE}::test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_next"
+    run = run_suite(api, "no_reuse_detection", stop_at_first=True, first=[f"{stolen}[api-two-old]"])
+    assert run.failed == (f"{stolen}[api-two-old]",) and run.passed == 0
