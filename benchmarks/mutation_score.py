@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import os
 import re
 import shutil
@@ -123,6 +124,7 @@ def _function_start(path: Path, cls: str | None, func: str) -> int:
     raise LookupError(f"{func} not found in {path}")
 
 
+@functools.cache  # `mutmut show` takes half a second; the served pass and the report both ask
 def locate(name: str) -> Mutant:
     """Where a mutant changes the source, from `mutmut show` (a diff within the function)."""
     shown = subprocess.run(

@@ -27,9 +27,10 @@ from harness.events import (
     Unauthorized,
     WarningShown,
 )
-from harness.target.contract import message_of
+from harness.target.contract import message_of, reason_of
 from harness.target.locations import Reply
 from harness.target.model import Policy, TargetProfile
+from harness.target.promise import Promise
 from harness.target.session_view import SessionRecord
 
 # Requests that are session plumbing, not user activity, by their purpose in the profile.
@@ -90,6 +91,23 @@ def refusal_explained(profile: TargetProfile, reply: Reply, *, label: str = "") 
         raise CheckFailed(
             f"{where}the app refused with {reply.status} and no message at {profile.errors.message}"
         )
+
+
+def access_refused(
+    promise: Promise, reply: Reply, reasons: Iterable[str], *, label: str = ""
+) -> None:
+    """An access token the app must refuse: with one of the profile's rejection statuses
+    (never a server error), for one of `reasons` where its refusals can say why, in words."""
+    where = f"{label}: " if label else ""
+    if reply.status >= 500:
+        raise CheckFailed(f"{where}a server error ({reply.status}) instead of a refusal")
+    if reply.status not in promise.profile.access.rejected_status:
+        raise CheckFailed(f"{where}answered {reply.status}")
+    expected = {reason for reason in reasons if promise.reason(reason) is not None}
+    said = reason_of(promise.profile, reply, "probe")
+    if expected and said not in expected:
+        raise CheckFailed(f"{where}refused as {said}")
+    refusal_explained(promise.profile, reply, label=label)
 
 
 def refresh_requests(recorder: Recorder) -> Counter[str]:

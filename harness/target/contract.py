@@ -121,7 +121,7 @@ def read_grant(
     server time. The access token's expiry comes from the first of: an expiry time field,
     `expires_in`, the JWT's `exp` claim (read without verifying), else it is unknown.
     """
-    fields = profile.login_tokens() if purpose == "login" else profile.refresh_tokens()
+    fields = profile.tokens_for(purpose)
     access = fields.access_token.read_text(reply)
     if access is None:
         raise ContractError(f"{purpose} response has no access token at {fields.access_token}")

@@ -25,7 +25,6 @@ from harness.clock import VirtualClock
 from harness.drivers import ProfileDriver
 from harness.events import Recorder
 from harness.target import jws
-from harness.target.contract import reason_of
 
 # `signing_key` comes first in each test: an app whose key is unknown is not contacted at all.
 pytestmark = [pytest.mark.needs("probe", "signing_key")]
@@ -100,19 +99,13 @@ async def refusal_problem(
     label: str,
     reasons: frozenset[str] = INVALID,
 ) -> str | None:
-    """What is wrong with the app's answer to `token`, which it must refuse with one of the
-    profile's rejection statuses and, where it can say, one of `reasons`; None: nothing."""
+    """What is wrong with the app's answer to `token`, which it must refuse
+    (`checks.access_refused`); None: nothing."""
     response = await attacker.present_access_token(token)
-    status = response.status_code
-    if status >= 500:
-        return f"{label}: a server error ({status}) instead of a refusal"
-    if status not in promise.profile.access.rejected_status:
-        return f"{label}: answered {status}"
-    expected = {reason for reason in reasons if promise.reason(reason) is not None}
-    said = reason_of(promise.profile, reply_of(response), "probe")
-    if expected and said not in expected:
-        return f"{label}: refused as {said}"
-    checks.refusal_explained(promise.profile, reply_of(response), label=label)
+    try:
+        checks.access_refused(promise, reply_of(response), reasons, label=label)
+    except checks.CheckFailed as failed:
+        return str(failed)
     return None
 
 

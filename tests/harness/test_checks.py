@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from harness import checks
+from harness import Promise, checks
 from harness.events import (
     BannerShown,
     IdleLogout,
@@ -233,3 +234,24 @@ def test_refusal_is_not_judged_when_the_profile_does_not_say_where_messages_are(
         update={"errors": profile.errors.model_copy(update={"message": None})}
     )
     checks.refusal_explained(silent, Reply(status=401, json={"error": "token_invalid"}))
+
+
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        (Reply(status=500, json={}), "a server error (500) instead of a refusal"),
+        (Reply(status=200, json={"ok": True}), "answered 200"),
+        (
+            Reply(status=401, json={"error": "token_expired", "message": "m"}),
+            "refused as token_expired",
+        ),
+        (Reply(status=401, json={"error": "token_invalid"}), "no message"),
+    ],
+)
+def test_access_refused_names_what_is_wrong_with_the_answer(reply: Reply, problem: str) -> None:
+    profile = load_profile("reference-app")
+    promise = Promise(profile.policy, profile)
+    with pytest.raises(checks.CheckFailed, match=f"^forged: .*{re.escape(problem)}"):
+        checks.access_refused(promise, reply, {"token_invalid"}, label="forged")
+    good = Reply(status=401, json={"error": "token_invalid", "message": "not valid"})
+    checks.access_refused(promise, good, {"token_invalid"}, label="forged")
