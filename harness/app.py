@@ -30,6 +30,7 @@ class AppUnderTest:
     base_url: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)  # settings this test asked for
     signing_key: str | None = None  # the app's token signing key, when the harness knows it
+    server: AppServer | None = None  # the server the harness started for it
 
     @property
     def remote(self) -> bool:

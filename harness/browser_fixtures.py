@@ -1,32 +1,30 @@
-"""Browser fixtures of the plugin: one Chromium per run, one app server per distinct settings.
+"""Browser fixtures of the plugin: one Chromium per run, driving the app under test's pages.
 
 Browser tests (the `browser` suite: folder, `browser` or `suite("browser")` marker) run in
-the session's event loop so they share the browser. Settings come from the same
-`@pytest.mark.refapp(...)` marker as the API suite; they become `REFAPP_*` variables of a
-uvicorn process that every test with the same settings reuses. Each pytest-xdist worker
-has its own browser and servers, on ports of their own.
+the session's event loop so they share the browser. The app is the target profile's, served
+in its own process (`refapp`: the profile's [server] command, one server per distinct
+settings, or --base-url); its pages are driven through the profile's `[browser]` section.
+Each pytest-xdist worker has its own browser and servers, on ports of their own.
 
 Playwright is imported inside the fixtures: loading the plugin never imports it.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Generator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
 
-from harness.app import server_env
 from harness.events import Artifact, Recorder
-from harness.fixtures import ProfileFactory, marker_overrides, user_of
-from harness.server import AppServer
-from harness.target import load_profile
+from harness.fixtures import ProfileFactory, not_applicable, user_of
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
 
+    from harness.app import AppUnderTest
     from harness.browser import BrowserSession
     from harness.client import ClientOptions, Target
     from harness.clock import VirtualClock
@@ -45,48 +43,6 @@ def pytest_runtest_makereport(
     return report
 
 
-def env_of(overrides: Mapping[str, Any]) -> dict[str, str]:
-    """The reference app's environment for these settings overrides (its profile's [server])."""
-    return server_env(load_profile("reference-app"), overrides)
-
-
-class ServerPool:
-    """Started app servers by their environment; all stop at the end of the run."""
-
-    def __init__(self) -> None:
-        self._servers: dict[frozenset[tuple[str, str]], AppServer] = {}
-
-    def get(self, env: dict[str, str]) -> AppServer:
-        key = frozenset(env.items())
-        if key not in self._servers:
-            server = AppServer(env, access_log=False)
-            server.start()
-            self._servers[key] = server
-        return self._servers[key]
-
-    def stop_all(self) -> None:
-        for server in self._servers.values():
-            server.stop()
-        self._servers.clear()
-
-
-@pytest.fixture(scope="session")
-def server_pool() -> Iterator[ServerPool]:
-    pool = ServerPool()
-    yield pool
-    pool.stop_all()
-
-
-@pytest.fixture
-def server(
-    request: pytest.FixtureRequest, server_pool: ServerPool, harness_settings: dict[str, Any]
-) -> AppServer:
-    """The reference app with this test's `refapp` settings, shared with like-minded tests."""
-    if request.config.getoption("base_url"):
-        pytest.skip("the browser suite starts its own servers; --base-url applies to the API suite")
-    return server_pool.get(env_of({**harness_settings, **marker_overrides(request.node)}))
-
-
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
     from playwright.async_api import async_playwright
@@ -100,11 +56,22 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def browser_clock(server: AppServer, recorder: Recorder) -> AsyncIterator[VirtualClock]:
-    """Virtual time moving the server's test clock (set to the virtual start) and the pages."""
-    from harness.clock import RemoteServerClock, VirtualClock
+async def browser_clock(refapp: AppUnderTest, recorder: Recorder) -> AsyncIterator[VirtualClock]:
+    """Virtual time moving the app's test clock ([clock] endpoint, set to the virtual start)
+    with the pages' clocks; an app whose time cannot be moved gets a clock that refuses to."""
+    from harness.clock import FixedServerClock, RemoteServerClock, VirtualClock
 
-    remote = RemoteServerClock(server.base_url)
+    base_url = refapp.base_url or ""
+    clock = refapp.profile.clock
+    if clock.mode == "real":
+        not_applicable(
+            "the browser driver moves the pages' clocks with the app's: needs [clock] mode "
+            "endpoint (a test clock)"
+        )
+    if clock.mode == "none":
+        yield VirtualClock(recorder=recorder, server=FixedServerClock())
+        return
+    remote = RemoteServerClock(base_url, url=base_url + clock.path)
     try:
         virtual = VirtualClock(recorder=recorder, server=remote)
         await remote.set(virtual.now())
@@ -126,7 +93,7 @@ def clock(request: pytest.FixtureRequest, driver: Driver) -> VirtualClock:
 async def session(
     request: pytest.FixtureRequest,
     browser: Browser,
-    server: AppServer,
+    refapp: AppUnderTest,
     clock: VirtualClock,
     recorder: Recorder,
     target: Target,
@@ -136,14 +103,23 @@ async def session(
     from harness.browser import BrowserSession
 
     artifacts = tmp_path / "browser"
+    console = not request.config.getoption("ignore_console_events", False)
     async with BrowserSession(
-        server, clock, recorder, artifacts, browser=browser, target=target
+        refapp.base_url or "",
+        clock,
+        recorder,
+        artifacts,
+        browser=browser,
+        target=target,
+        console_events=console,
     ) as opened:
         yield opened
         reports = request.node.stash.get(_REPORTS, {})
         if any(report.failed for report in reports.values()):
             opened.mark_failed()
-            log = server.save_log(artifacts / "server.log")
+            if refapp.server is None:
+                return  # an app the harness did not start keeps its own log
+            log = refapp.server.save_log(artifacts / "server.log")
             recorder.emit(
                 Artifact(
                     at=clock.now(),

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from harness.client.server_view import ServerView
     from harness.clock import VirtualClock
     from harness.drivers import Driver, ProfileDriver
-    from harness.server import AppServer
     from harness.target import TargetProfile, User
     from harness.target.promise import Promise
 
@@ -119,22 +118,15 @@ def refapp(
     from harness.app import AppUnderTest, in_process, remote_signing_key
 
     overrides = {**harness_settings, **marker_overrides(request.node)}
-    if driver == "browser":
-        if target_profile.name != DEFAULT_TARGET:
-            not_applicable(
-                f"the browser driver drives the reference frontend; {target_profile.name} "
-                "has none the harness knows"
-            )
-        server: AppServer = request.getfixturevalue("server")
-        return AppUnderTest(
-            target_profile,
-            base_url=server.base_url,
-            overrides=overrides,
-            signing_key=_started_key(target_profile),
+    if driver == "browser" and target_profile.browser is None:
+        not_applicable(
+            "the browser driver drives the app's pages as its profile's [browser] section "
+            f"describes them; {target_profile.name} has none (docs/target-profiles.md)"
         )
     base_url: str | None = request.config.getoption("base_url") or None
     spec = target_profile.server
-    served = request.node.get_closest_marker("served") is not None
+    # Chromium reaches the app over HTTP: it runs in its own process like a served test's.
+    served = driver == "browser" or request.node.get_closest_marker("served") is not None
     command = spec.command if spec is not None else None
     if served and base_url is None and command is None and spec is not None:
         not_applicable("needs the app in its own process: a [server] command in the profile")
@@ -147,6 +139,7 @@ def refapp(
             base_url=started.base_url,
             overrides=overrides,
             signing_key=_started_key(target_profile),
+            server=started,
         )
     if base_url is None and (spec is None or spec.asgi is None):
         base_url = target_profile.base_url

@@ -113,6 +113,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("harness_target", "target profile of the app under test", default="")
     group.addoption(
+        "--ignore-console-events",
+        action="store_true",
+        default=False,
+        help="browser runs observe the app from outside only: its pages' own auth-event "
+        "console lines are not read (as for an app that writes none)",
+    )
+    group.addoption(
         "--harness-report",
         default=None,
         metavar="DIR",

@@ -22,6 +22,7 @@ from harness.story import SUITE_CHOICES, StoryError, load_story
 from harness.target import ProfileError, TargetProfile, load_profile
 
 BUILTIN = "builtin"
+BROWSER_SUITES = frozenset({"browser", "all"})
 BUILTIN_INI = "builtin-scenarios.ini"
 # Scenarios are plain `async def` tests; these hold wherever the scenarios directory lives.
 PYTEST_INI = (
@@ -168,12 +169,26 @@ def _check(options: RunOptions) -> None:
         check_target(options.base_url)
     elif profile is not None and profile.server is None and profile.base_url:
         check_target(profile.base_url)
+    if profile is not None and profile.browser is not None and options.suite in BROWSER_SUITES:
+        check_browser_target(profile, options.base_url)
     try:
         options.report_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(
             f"cannot create the report directory {options.report_dir}: {exc}"
         ) from None
+
+
+def check_browser_target(profile: TargetProfile, base_url: str | None) -> None:
+    """The profile's pages load and its `[browser]` locators find them (one sign-in)."""
+    from harness.browser.preflight import PagesUnusable, check_pages
+    from harness.conformance.preflight import located
+
+    with located(profile, base_url) as where:
+        try:
+            check_pages(profile, where.base_url)
+        except PagesUnusable as exc:
+            raise ConfigError(f"{profile.name}: {exc}") from None
 
 
 def _pytest_main(args: Sequence[str], progress: ProgressPlugin, console: Console) -> int:

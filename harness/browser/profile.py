@@ -9,17 +9,20 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import httpx
-from playwright.async_api import Browser, BrowserContext
+from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
 from harness._realtime import wall_seconds
 from harness.browser.network import InFlightRequests
-from harness.browser.recording import RefreshCookies, TabRecorder
+from harness.browser.observed import Observed
+from harness.browser.pages import ApiScope, Pages, browser_of
+from harness.browser.recording import TabRecorder
 from harness.browser.routing import ProfileRouting
 from harness.browser.tab import BrowserTab
 from harness.client.wire import Presenting, present_access_token, present_refresh_token
 from harness.clock import ServerClock
 from harness.core.policy import ClientOptions, ClientPolicy
+from harness.drivers import Unsupported
 from harness.events import Recorder
 from harness.faults import Network
 from harness.target import TargetProfile, User, load_profile
@@ -62,6 +65,9 @@ class ProfileSetup:
     step: timedelta | None = DEFAULT_STEP
     slice_: timedelta = DEFAULT_SLICE
     trace: bool = True
+    # Read the pages' own `auth-event` console lines where the profile says they write them
+    # ([browser] auth_events); False observes the app from outside only.
+    console_events: bool = True
 
 
 class BrowserProfile:
@@ -96,7 +102,9 @@ class BrowserProfile:
         self.in_flight = InFlightRequests(context)
         self.tabs: list[BrowserTab] = []
         self.refresh_request_count = 0
-        self.refresh_cookies = RefreshCookies(setup.spec.refresh_cookie())
+        self.pages = Pages(browser_of(setup.spec.browser, setup.spec.name))
+        self.observed = Observed(setup.spec)
+        self.api = ApiScope.of(base_url, self._purposes())
         self._login_access_token: str | None = None
         self._app_at: datetime | None = None  # where this profile last set the app's clock
         self._clock_at = now()
@@ -121,12 +129,17 @@ class BrowserProfile:
             # DOM snapshots, no screencast: a failure attaches each tab's screenshot anyway,
             # and screenshots in the trace cost the browser suite a fifth of its time.
             await context.tracing.start(name=name, screenshots=False, snapshots=True)
-        profile = cls(name, context, base_url=base_url, recorder=recorder, now=now, setup=setup)
+        try:
+            profile = cls(name, context, base_url=base_url, recorder=recorder, now=now, setup=setup)
+        except BaseException:
+            await context.close()
+            raise
         config = setup.spec.capabilities.config
         routing = ProfileRouting(
             context,
             profile.network,
             setup.options,
+            api=profile.api,
             config_path=config,
             app_clock=None if setup.app_clock is None else profile.app_at_page_time,
             login=(setup.spec.login.path, profile._signed_in),
@@ -158,13 +171,13 @@ class BrowserProfile:
 
     async def login(self, identifier: str | None = None, password: str | None = None) -> BrowserTab:
         """Open a tab on the login page and sign in (as the profile's user by default)."""
-        tab = await self.new_tab("/login")
+        tab = await self.new_tab(self.pages.spec.login_url)
         await tab.login(identifier, password)
         return tab
 
     async def open_tab(self, name: str | None = None) -> BrowserTab:
-        """Open the app in a new tab; it shows the chat (the profile's session) or the login."""
-        tab = await self.new_tab("/", name=name)
+        """Open the app in a new tab; it shows the app (the profile's session) or the login."""
+        tab = await self.new_tab(self.pages.spec.app_url, name=name)
         await tab.settled()
         return tab
 
@@ -172,16 +185,31 @@ class BrowserProfile:
     def login_access_token(self) -> str | None:
         return self._login_access_token
 
-    def _signed_in(self, reply: Reply) -> None:
+    def _signed_in(self, reply: Reply, page: Page) -> None:
         """A page's sign-in answer: its access token names the session from now on."""
         self._login_access_token = self.spec.login_tokens().access_token.read_text(reply)
+        for tab in self.tabs:
+            if tab.page is page:
+                tab.recording.login_answered(reply)
 
     async def cookies(self) -> dict[str, str]:
         return {cookie["name"]: cookie["value"] for cookie in await self.context.cookies()}
 
     async def current_refresh_token(self) -> str | None:
+        """The refresh token the pages hold now: its cookie, or where [browser.storage] says."""
         name = self.spec.refresh_cookie()
-        return None if name is None else (await self.cookies()).get(name)
+        if name is not None:
+            return (await self.cookies()).get(name)
+        kind, key = self.pages.spec.storage.where("refresh_token")
+        page = next((tab.page for tab in self.tabs if not tab.page.is_closed()), None)
+        if kind == "cookie":
+            return (await self.cookies()).get(key)
+        if kind == "memory" or page is None:
+            raise Unsupported(
+                "needs [browser.storage] refresh_token (where the page keeps its refresh token)"
+            )
+        value: str | None = await page.evaluate(f"key => {kind}.getItem(key)", key)
+        return value
 
     async def present_refresh_token(
         self,
@@ -205,7 +233,7 @@ class BrowserProfile:
 
     # -- tabs -----------------------------------------------------------------------------
 
-    async def new_tab(self, path: str | None = "/", *, name: str | None = None) -> BrowserTab:
+    async def new_tab(self, path: str | None = None, *, name: str | None = None) -> BrowserTab:
         """Open a page (and navigate to `path` unless None) that records into the recorder."""
         page = await self.context.new_page()
         tab_name = name or f"tab{len(self.tabs) + 1}"
@@ -215,16 +243,18 @@ class BrowserProfile:
             profile=self.name,
             tab=tab_name,
             now=self.page_now,
+            observed=self.observed,
+            pages=self.pages,
             purposes=self._purposes(),
+            api=self.api,
             page_skew=self.skew,
-            refresh_cookies=self.refresh_cookies,
+            auth_events=self.pages.spec.auth_events and self.setup.console_events,
             on_refresh_request=self._count_refresh,
             on_fetch=self.in_flight.announce,
         )
         tab = BrowserTab(page, name=tab_name, host=self, recording=recording)
         self.tabs.append(tab)
-        if path is not None:
-            await tab.goto(path)
+        await tab.goto(path or self.pages.spec.app_url)
         return tab
 
     def _purposes(self) -> dict[str, str]:
@@ -286,6 +316,7 @@ class BrowserProfile:
         self._mark(now)
         if self.in_flight.started != requests:
             await self._pages_caught_up()
+        await self._look_at_pages()
 
     async def _run_in_slices(self, ticks: int) -> None:
         while ticks > 0:
@@ -294,6 +325,7 @@ class BrowserProfile:
             ticks -= piece
             self._mark(self._clock_at + timedelta(milliseconds=piece))
             await self.in_flight.settle()
+            await self._look_at_pages()  # what appeared in this slice, timed to within it
 
     async def _timers_done(self) -> None:
         """Wait for what the timers that fired started, the requests they sent included.
@@ -314,6 +346,12 @@ class BrowserProfile:
         await self.in_flight.settle(grace_s=ANSWER_GRACE_S)
         for tab in self.tabs:
             await tab.recording.settle()
+
+    async def _look_at_pages(self) -> None:
+        """What each page shows now (a banner, a warning): events of what the user sees."""
+        for tab in self.tabs:
+            if not tab.page.is_closed():
+                await tab.look()
 
     def _mark(self, now: datetime) -> None:
         self._clock_at = now

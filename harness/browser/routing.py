@@ -16,19 +16,21 @@ It applies what the simulated profile gets from its `ClientOptions` and its `Net
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from playwright.async_api import BrowserContext, Route
+from playwright.async_api import BrowserContext, Page, Route
 from playwright.async_api import Error as PlaywrightError
 
+from harness.browser.observed import cookies_of
+from harness.browser.pages import ApiScope
 from harness.core.policy import ClientOptions
 from harness.faults import Network
 from harness.target.locations import Reply
 
-API_ROUTE = "**/api/**"
 API_RESOURCE_TYPES = frozenset({"fetch", "xhr"})
 LOST_TIMEOUT_S = 10.0
 # Headers the harness's own client writes for the copy it sends (cookies from the context jar).
@@ -60,11 +62,13 @@ class ProfileRouting:
         network: Network,
         options: ClientOptions,
         *,
+        api: ApiScope,
         config_path: str | None,
         app_clock: Callable[[], Awaitable[None]] | None = None,
-        login: tuple[str, Callable[[Reply], None]] | None = None,
+        login: tuple[str, Callable[[Reply, Page], None]] | None = None,
     ) -> None:
         self.context = context
+        self.api = api
         self.network = network
         self.options = options
         self.config_path = config_path
@@ -74,7 +78,7 @@ class ProfileRouting:
         self.login = login
 
     async def install(self) -> None:
-        await self.context.route(API_ROUTE, self._handle)
+        await self.context.route(lambda url: self.api.contains(url), self._handle)
 
     async def _handle(self, route: Route) -> None:
         request = route.request
@@ -97,21 +101,36 @@ class ProfileRouting:
         elif self.login is not None and path == self.login[0] and request.method != "GET":
             await self._sign_in(route, self.login[1])
         elif path == self.config_path and self.options != ClientOptions():
-            response = await route.fetch()
-            body = await response.json()
-            await route.fulfill(response=response, json=served_with_options(body, self.options))
+            await self._rewrite_config(route)
         else:
             await route.fallback()
 
-    async def _sign_in(self, route: Route, signed_in: Callable[[Reply], None]) -> None:
+    async def _sign_in(self, route: Route, signed_in: Callable[[Reply, Page], None]) -> None:
         response = await route.fetch()
         if response.ok:
             try:
                 body = await response.json()
             except (PlaywrightError, ValueError):
                 body = None
-            signed_in(Reply(status=response.status, headers=response.headers, json=body))
+            cookies = cookies_of(
+                [h["value"] for h in response.headers_array if h["name"].lower() == "set-cookie"]
+            )
+            reply = Reply(
+                status=response.status, headers=response.headers, json=body, cookies=cookies
+            )
+            signed_in(reply, route.request.frame.page)
         await route.fulfill(response=response)
+
+    async def _rewrite_config(self, route: Route) -> None:
+        """The served config with this profile's options; a page that closed meanwhile (its
+        answer disposed) needs none."""
+        try:
+            response = await route.fetch()
+            body = await response.json()
+            await route.fulfill(response=response, json=served_with_options(body, self.options))
+        except PlaywrightError:
+            with contextlib.suppress(PlaywrightError):
+                await route.abort()
 
     async def _deliver_then_lose(self, route: Route) -> None:
         """The app handles the request (and, say, rotates a token); the page sees a reset."""

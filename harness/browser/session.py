@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,8 +23,9 @@ from harness.browser.profile import (
 from harness.client.target import Target
 from harness.clock import ServerClock
 from harness.core.policy import ClientOptions, ClientPolicy
+from harness.drivers import Unsupported
 from harness.events import Recorder
-from harness.target import User
+from harness.target import TargetProfile, User
 
 
 class SessionClock(Protocol):
@@ -62,6 +64,7 @@ class BrowserSession:
         browser: Browser | None = None,
         trace: bool = True,
         target: Target | None = None,
+        console_events: bool = True,
     ) -> None:
         self.base_url = server if isinstance(server, str) else server.base_url
         self.target = target
@@ -70,6 +73,7 @@ class BrowserSession:
         self.artifacts_dir = None if artifacts_dir is None else Path(artifacts_dir)
         self.trace = trace and artifacts_dir is not None
         self.profiles: list[BrowserProfile] = []
+        self.console_events = console_events
         self.failed = False
         self._browser = browser
         self._owns_browser = browser is None
@@ -104,6 +108,8 @@ class BrowserSession:
         `user` is who `login()` signs in as; `options` change its frontend as they change a
         simulated client (`harness.browser.routing`).
         """
+        spec = reference_profile() if self.target is None else self.target.profile
+        _can_apply(options, spec)
         now: Callable[[], datetime] = self.clock.now
         setup = ProfileSetup(
             user=user,
@@ -112,8 +118,9 @@ class BrowserSession:
             step=step,
             slice_=slice_,
             trace=self.trace,
-            spec=reference_profile() if self.target is None else self.target.profile,
+            spec=spec,
             app_clock=self.clock.server,
+            console_events=self.console_events,
         )
         profile = await BrowserProfile.open(
             self.browser, name, base_url=self.base_url, recorder=self.recorder, now=now, setup=setup
@@ -169,3 +176,15 @@ class BrowserSession:
         if exc is not None:
             self.failed = True
         await self.close()
+
+
+def _can_apply(options: ClientOptions, spec: TargetProfile) -> None:
+    """Client options other than a skewed clock reach a frontend only through the config its
+    app serves ([capabilities] config, rewritten on its way to the page)."""
+    if spec.capabilities.config is not None:
+        return
+    if dataclasses.replace(options, skew_seconds=0.0) != ClientOptions():
+        raise Unsupported(
+            "needs a frontend the harness can reconfigure ([capabilities] config): this "
+            f"scenario changes the client's behaviour, and {spec.name}'s pages are its own"
+        )

@@ -1,22 +1,25 @@
-"""A browser tab: one Page of the reference frontend, driven through its data-testid hooks.
+"""A browser tab: one Page of the app under test, driven through its profile's `[browser]`.
 
 It speaks the vocabulary of `harness.drivers.TabDriver`: the verbs, views and exceptions of
-a simulated tab, so one scenario drives either.
+a simulated tab, so one scenario drives either. It finds its way only with the locators of
+the target profile (`harness.browser.pages`), so it drives any single-page app.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page, Response
+from playwright.async_api import Page, Request, Response
 
+from harness.browser.pages import Pages, count, first_true, seconds_in, visible
 from harness.browser.recording import TabRecorder, error_code
 from harness.drivers import (
     ActionFailed,
@@ -24,67 +27,33 @@ from harness.drivers import (
     ExpiryWarning,
     LoginFailed,
     SignedOut,
+    Unsupported,
 )
+from harness.events import BannerShown, WarningDismissed, WarningShown
 
 if TYPE_CHECKING:
     from harness.target import TargetProfile, User
 
-LOGIN_PATH = "/login"
-DEFAULT_TIMEOUT_MS = 15_000
-# A page that cleared its session is on its way to the login page: give it this long.
-NAVIGATION_TIMEOUT_MS = 5_000
-MESSAGE_TIMEOUT_MS = 2_000
-_BOT_DONE = '[data-testid="chat-message"][data-role="bot"][data-done="true"]'
-_HISTORY_LOADED = '[data-testid="chat-messages"][data-history="loaded"]'
-_STATUS_SHOWN = '[data-testid="chat-status"]:not([hidden])'
-
-
-def page_predicate(body: str) -> str:
-    """A `wait_for_function` predicate (of `arg`) that survives navigation.
-
-    Playwright re-runs a wait in each new document, but a predicate that throws ends the
-    wait at once; while a page is replaced `document.body` is briefly null. So every read
-    is null-safe and anything thrown still means "not yet".
-    """
-    return f"arg => {{ try {{ return !!({body}); }} catch (error) {{ return false; }} }}"
-
-
-_ON_LOGIN = f"location.pathname === '{LOGIN_PATH}'"
-_REPLY_OR_LOGIN_OR_ERROR = page_predicate(
-    f"document.querySelectorAll('{_BOT_DONE}').length > arg || {_ON_LOGIN}"
-    f" || document.querySelector('{_STATUS_SHOWN}')?.textContent"
-)
-_SIGNED_IN_OR_ERROR = page_predicate(
-    f"(document.body?.dataset.auth === 'signed-in' && !({_ON_LOGIN}))"
-    """ || document.querySelector('[data-testid="login-error"]:not(:empty)')"""
-)
-_SETTLED = page_predicate(
-    f"{_ON_LOGIN} || (document.body?.dataset.auth === 'signed-in'"
-    f" && document.querySelector('{_HISTORY_LOADED}'))"
-)
+DEFAULT_TIMEOUT_S = 15.0
+# A page that ended its session is on its way to the login page: give it this long.
+NAVIGATION_TIMEOUT_S = 5.0
+MESSAGE_TIMEOUT_S = 2.0
 _SET_VISIBILITY = """hidden => {
     Object.defineProperty(document, 'visibilityState',
         {configurable: true, get: () => hidden ? 'hidden' : 'visible'});
     Object.defineProperty(document, 'hidden', {configurable: true, get: () => hidden});
     document.dispatchEvent(new Event('visibilitychange'));
 }"""
-# The page's own auth client makes the request (as the app's code would): its refresh,
-# retry and sign-out rules apply. AuthEnded and ConnectionProblem are the client's errors.
-_PROBE = """async path => {
-    const { apiFetch } = await import('/auth/client.js');
+# Taken as the app's refresh would take it ([browser] refresh_lock), and never given back.
+_HOLD_LOCK = """name => { navigator.locks.request(name, () => new Promise(() => {})); }"""
+_PROBE_WRAPPER = """async ([script, path]) => {
     try {
-        const response = await apiFetch(path);
-        await response.text();  // read to the end, as the app does: the request finishes
-        return { status: response.status };
+        const result = await (0, eval)('(' + script + ')')(path);
+        return { status: Number(result?.status ?? result) };
     } catch (error) {
-        return { error: error.constructor.name, message: String(error.message || error) };
+        const name = error?.constructor?.name || 'Error';
+        return { error: name, message: String(error?.message || error) };
     }
-}"""
-# Taken through the frontend's own lock code and never given back; the tab is hidden first
-# so its timer stays quiet, as a frozen tab's does.
-_HOLD_LOCK = """async () => {
-    const { withProfileLock } = await import('/auth/lock.js');
-    withProfileLock(() => new Promise(() => {}));
 }"""
 
 
@@ -99,6 +68,9 @@ class PageHost(Protocol):
 
     @property
     def spec(self) -> TargetProfile: ...
+
+    @property
+    def pages(self) -> Pages: ...
 
 
 @dataclass(frozen=True)
@@ -116,6 +88,10 @@ class BrowserTab:
         self.name = name
         self.host = host
         self.recording = recording
+        self.pages = host.pages
+        self.ui = host.pages.spec
+        self._seen_banner: str | None = None
+        self._seen_warning: str | None = None
 
     def __repr__(self) -> str:
         return f"BrowserTab({self.host.name}/{self.name} at {self.page.url})"
@@ -126,80 +102,114 @@ class BrowserTab:
 
     @property
     def on_login_page(self) -> bool:
-        return self.path == LOGIN_PATH
+        """On the login page by its URL (the profile's pattern), as last seen."""
+        return bool(self.pages.login_url_matches(self.page.url)) or self.recording.on_login
 
     async def goto(self, path: str) -> None:
         await self.page.goto(path)
 
     async def settled(self) -> None:
-        """Wait until the page shows the signed-in app (history loaded) or the login page."""
-        await self.page.wait_for_function(_SETTLED, timeout=DEFAULT_TIMEOUT_MS)
+        """Wait until the page shows the signed-in app or the login page."""
+        found = await first_true(
+            {"login": self._at_login, "signed_in": self._shows_app}, DEFAULT_TIMEOUT_S
+        )
+        if found is None:
+            raise AssertionError(
+                f"{self}: neither the signed-in app ({self._signed_in_description()}) nor the "
+                f"login page ({self._login_description()}) after {DEFAULT_TIMEOUT_S:g} s"
+            )
         await self.recording.settle()
 
     # -- what the user does ---------------------------------------------------------------
 
     async def login(self, identifier: str | None = None, password: str | None = None) -> None:
-        """Sign in through the form (opening /login first if needed): the profile's user
-        unless other credentials are given; raises LoginFailed with the app's answer."""
+        """Sign in through the form (opening the login page first if needed): the profile's
+        user unless other credentials are given; raises LoginFailed with the app's answer."""
         user = self.host.user
         identifier = identifier or (user.identifier if user else None)
         password = password or (user.secret() if user else None)
         if identifier is None or password is None:
             raise ValueError(f"{self}: no credentials: the profile has no user")
-        if not self.on_login_page:
-            await self.goto(LOGIN_PATH)
+        if not await self._at_login():
+            await self.goto(self.ui.login_url)
+        await self._loaded()
         await self._look()
-        await self.page.get_by_test_id("login-email").fill(identifier)
-        await self.page.get_by_test_id("login-password").fill(password)
+        await self.page.locator(self.ui.identifier).fill(identifier)
+        await self.page.locator(self.ui.password).fill(password)
         login_path = self.host.spec.login.path
-        async with self.page.expect_response(lambda r: urlsplit(r.url).path == login_path) as got:
-            await self.page.get_by_test_id("login-submit").click()
+        async with self.page.expect_response(lambda r: _path(r.url) == login_path) as got:
+            await self.page.locator(self.ui.submit).click()
         answer = await got.value
         if answer.status >= 400:
-            raise LoginFailed(answer.status, await error_code(answer))
-        await self.page.wait_for_function(_SIGNED_IN_OR_ERROR, timeout=DEFAULT_TIMEOUT_MS)
-        await self.settled()
+            raise LoginFailed(answer.status, await error_code(answer, self.host.spec, "login"))
+        checks = {"signed_in": self._shows_app}
+        if self.ui.login_error is not None:
+            checks["error"] = self._login_error_shown
+        found = await first_true(checks, DEFAULT_TIMEOUT_S)
+        if found is None:
+            raise AssertionError(
+                f"{self}: signed in ({answer.status}) but the page never showed the signed-in "
+                f"app ({self._signed_in_description()}) within {DEFAULT_TIMEOUT_S:g} s"
+            )
+        await self.recording.settle()
 
     async def chat(self, text: str) -> str:
-        """Send a message with the plain button; the bot's finished reply."""
+        """The user's action ([browser.action]) with `text`; the text of its result."""
         return await self._send(text, stream=False)
 
     async def stream_chat(self, text: str) -> str:
-        """Send a message with the streaming button; the bot's finished reply."""
+        """The streaming action ([browser.stream]); the text of its finished result."""
         return await self._send(text, stream=True)
 
     async def _send(self, text: str, *, stream: bool) -> str:
+        action = self.pages.action(stream)
         await self._look()
-        # Replies are counted: the history must be in before the count is taken.
-        await self.settled()
-        if self.on_login_page:
+        await self.settled()  # results are counted: the page must have loaded them first
+        if await self._at_login():
             await self._raise_signed_out()
-        before = await self.page.locator(_BOT_DONE).count()
-        await self.page.get_by_test_id("chat-input").fill(text)
+        before = await count(self.page, action.result)
         spec = self.host.spec
         paths = {r.path for r in (spec.action, spec.stream) if r is not None}
+
+        async def answered() -> bool:
+            return await count(self.page, action.result) > before
+
+        async def failed() -> bool:
+            return action.error is not None and await visible(self.page, action.error)
+
         with self._refusals(paths) as refusals:
-            await self.page.get_by_test_id("chat-send" if stream else "chat-send-plain").click()
-            await self.page.wait_for_function(
-                _REPLY_OR_LOGIN_OR_ERROR, arg=before, timeout=DEFAULT_TIMEOUT_MS
+            if action.fill is not None:
+                await self.page.locator(action.fill).fill(text)
+            if action.click is not None:
+                await self.page.locator(action.click).click()
+            else:
+                await self.page.locator(action.fill or "body").press("Enter")
+            found = await first_true(
+                {"result": answered, "login": self._at_login, "error": failed}, DEFAULT_TIMEOUT_S
             )
-        if self.on_login_page:
+        if found == "login":
             await self._raise_signed_out()
-        if await self.page.locator(_BOT_DONE).count() > before:
-            return await self.page.locator(_BOT_DONE).nth(before).inner_text()
-        status = await self.page.get_by_test_id("chat-status").inner_text()
+        if found == "result":
+            return (await self.page.locator(action.result).nth(before).inner_text()).strip()
         if refusals:
-            raise ActionFailed(refusals[-1].status, await error_code(refusals[-1]))
-        raise ConnectionProblem(status)
+            raise ActionFailed(refusals[-1].status, await error_code(refusals[-1], spec))
+        if found is None:
+            raise ConnectionProblem(
+                f"no result ({action.result}) within {DEFAULT_TIMEOUT_S:g} s of the action"
+            )
+        shown = action.error or ""
+        raise ConnectionProblem((await self.page.locator(shown).first.inner_text()).strip())
 
     @contextmanager
     def _refusals(self, paths: set[str]) -> Iterator[list[Response]]:
-        """The error answers to these paths while the block runs (a 401 is the auth path's)."""
+        """The error answers to these paths while the block runs (a rejected status is the
+        auth path's, not the action's failure)."""
         seen: list[Response] = []
+        rejected = set(self.host.spec.access.rejected_status)
 
         def note(response: Response) -> None:
-            path = urlsplit(response.url).path
-            if path in paths and response.status >= 400 and response.status != 401:
+            refused = response.status >= 400 and response.status not in rejected
+            if refused and _path(response.url) in paths:
                 seen.append(response)
 
         self.page.on("response", note)
@@ -209,43 +219,89 @@ class BrowserTab:
             self.page.remove_listener("response", note)
 
     async def probe(self) -> PageAnswer:
-        """The page's auth client sends the profile's [probe] request, as the app's code does."""
+        """The page sends the profile's [probe] request its own way ([browser.probe])."""
         await self._require_signed_in()
+        how = self.ui.probe
         probe = self.host.spec.probe
-        path = probe.path if probe is not None else "/"
+        if how is None or probe is None:
+            raise Unsupported("needs [probe] and [browser.probe] (what makes the page send it)")
+        if how.script is not None:
+            return await self._probe_by_script(how.script, probe.path)
+        return await self._probe_by_click(how.click or "", probe.path)
+
+    async def _probe_by_script(self, script: str, path: str) -> PageAnswer:
         try:
-            result: dict[str, Any] = await self.page.evaluate(_PROBE, path)
+            result: dict[str, Any] = await self.page.evaluate(_PROBE_WRAPPER, [script, path])
         except PlaywrightError as exc:
             if not _navigated(exc):
                 raise
             await self._raise_signed_out()
         if "status" in result:
             return PageAnswer(int(result["status"]))
-        if result["error"] == "AuthEnded":
-            await self._raise_signed_out()
+        await self._signed_out_if_leaving()
         raise ConnectionProblem(f"{result['error']}: {result['message']}")
 
+    async def _probe_by_click(self, control: str, path: str) -> PageAnswer:
+        """Click the control; the first answer to the probe path the auth path does not
+        refuse (a refused one is followed by a refresh and a retry)."""
+        rejected = set(self.host.spec.access.rejected_status)
+        answers: list[int] = []
+        failures: list[str] = []
+
+        def on_response(response: Response) -> None:
+            if _path(response.url) == path:
+                answers.append(response.status)
+
+        def on_failed(request: Request) -> None:
+            if _path(request.url) == path:
+                failures.append(request.failure or "failed")
+
+        async def final() -> bool:
+            return any(status not in rejected for status in answers)
+
+        async def broken() -> bool:
+            return bool(failures)
+
+        self.page.on("response", on_response)
+        self.page.on("requestfailed", on_failed)
+        try:
+            await self._look()
+            await self.page.locator(control).click()
+            found = await first_true(
+                {"answer": final, "login": self._at_login, "failed": broken}, DEFAULT_TIMEOUT_S
+            )
+        finally:
+            self.page.remove_listener("response", on_response)
+            self.page.remove_listener("requestfailed", on_failed)
+        if found == "answer":
+            return PageAnswer(next(s for s in answers if s not in rejected))
+        await self._signed_out_if_leaving()
+        raise ConnectionProblem(f"the probe ({path}) got no answer: {failures or answers}")
+
     async def activity(self) -> None:
-        """A user click on the page body (no element underneath is activated)."""
+        """A user's click on the profile's activity target (nothing there is activated)."""
         await self._require_signed_in()
-        await self.page.locator("body").dispatch_event("click")
+        await self.page.locator(self.ui.activity).first.dispatch_event("click")
 
     async def stay_signed_in(self) -> None:
         """The warning's button; without a warning on screen, what it does: a click and a probe."""
-        dialog = self.page.get_by_test_id("warning-dialog")
-        if not await dialog.is_visible():
+        warning = self.ui.warning
+        if warning is None or warning.stay is None or not await visible(self.page, warning.locator):
             await self.activity()
             await self.probe()
             return
         await self._look()
-        await self.page.get_by_test_id("warning-stay").click()
-        await dialog.wait_for(state="hidden")
+        await self.page.locator(warning.stay).first.click()
+        await self.page.locator(warning.locator).first.wait_for(state="hidden")
 
     async def logout(self) -> None:
-        if self.on_login_page:
+        if await self._at_login():
             return
+        if self.ui.sign_out is None:
+            raise Unsupported("needs [browser.sign_out] in the target profile")
         await self._look()
-        await self.page.get_by_test_id("logout-button").click()
+        self.recording.observed.signing_out()
+        await self.page.locator(self.ui.sign_out.click).first.click()
         await self.wait_for_login_page()
 
     async def hide(self) -> None:
@@ -257,54 +313,120 @@ class BrowserTab:
 
     async def freeze_holding_lock(self) -> None:
         """Hidden (its timer quiet), holding the profile's refresh lock for good."""
+        if self.ui.refresh_lock is None:
+            raise Unsupported("needs [browser] refresh_lock (the Web Locks name of its refresh)")
         await self.hide()
-        await self.page.evaluate(_HOLD_LOCK)
+        await self.page.evaluate(_HOLD_LOCK, self.ui.refresh_lock)
+
+    async def look(self) -> None:
+        """What the user sees now, recorded when it changes: the banner, the warning (the
+        page's own account of them stands in where its auth events are read)."""
+        if self.recording.auth_events:
+            return
+        if self.ui.banner is not None:
+            text = await self.banner()
+            if text and text != self._seen_banner:
+                self.recording.transient_failure_shown()
+                self.recording.emit(BannerShown, message=text)
+            self._seen_banner = text
+        if self.ui.warning is not None:
+            shown = await self.warning()
+            kind = None if shown is None else shown.kind
+            if shown is not None and kind != self._seen_warning:
+                self.recording.emit(
+                    WarningShown, warning=shown.kind, seconds_left=shown.seconds_left
+                )
+            elif shown is None and self._seen_warning is not None:
+                self.recording.emit(WarningDismissed, warning=self._seen_warning)
+            self._seen_warning = kind
 
     # -- what the tab shows ---------------------------------------------------------------
 
     async def signed_in(self) -> bool:
         await self._arrived()
-        return not self.on_login_page
+        return not await self._at_login()
 
     async def login_reason(self) -> str | None:
+        """The reason parameter of the login page ("" without one); None while signed in."""
         await self._arrived()
-        if not self.on_login_page:
+        if not await self._at_login():
             return None
-        return parse_qs(urlsplit(self.page.url).query).get("reason", [None])[0]
+        return self.pages.reason(self.page.url)
 
     async def login_message(self) -> str | None:
         reason = await self.login_reason()
-        if reason is None and not self.on_login_page:
+        if reason is None:
             return None
-        message = self.page.get_by_test_id("login-message")
-        if reason:  # the login page shows its message once it has read the served texts
-            with contextlib.suppress(PlaywrightError):
-                await message.wait_for(state="visible", timeout=MESSAGE_TIMEOUT_MS)
-        return await self._text_if_visible("login-message")
+        selector = self.ui.login_page.message
+        if selector is None:
+            return None
+        if reason:  # a page may show its message once it has read its texts
+            await first_true({"shown": lambda: visible(self.page, selector)}, MESSAGE_TIMEOUT_S)
+        return await self._text_if_visible(selector)
 
     async def banner(self) -> str | None:
-        return await self._text_if_visible("banner")
+        return None if self.ui.banner is None else await self._text_if_visible(self.ui.banner)
 
     async def warning(self) -> ExpiryWarning | None:
-        dialog = self.page.get_by_test_id("warning-dialog")
-        if not await dialog.is_visible():
+        spec = self.ui.warning
+        if spec is None:
+            raise Unsupported("needs [browser.warning] in the target profile (the expiry warning)")
+        dialog = self.page.locator(spec.locator).first
+        if not await visible(self.page, spec.locator):
             return None
-        kind = await dialog.get_attribute("data-kind")
-        seconds = await self.page.get_by_test_id("warning-countdown").get_attribute("data-seconds")
-        left = float(seconds or 0)
+        text = (await dialog.inner_text()).strip()
+        kind = await dialog.get_attribute(spec.kind_attribute) if spec.kind_attribute else None
+        if kind is None:
+            kind = _kind_by_text(text, spec.idle_text, spec.absolute_text)
+        left = await self._seconds_left(text)
         if kind == "idle":
             return ExpiryWarning("idle", left)
         if kind == "absolute":
             return ExpiryWarning("absolute", left)
-        raise AssertionError(f"{self}: a warning dialog of unknown kind {kind!r}")
+        raise AssertionError(f"{self}: a warning of unknown kind {kind!r}: {text!r}")
+
+    async def _seconds_left(self, text: str) -> float:
+        spec = self.ui.warning
+        if spec is not None and spec.countdown is not None:
+            countdown = self.page.locator(spec.countdown).first
+            if spec.seconds_attribute is not None:
+                return float(await countdown.get_attribute(spec.seconds_attribute) or 0)
+            text = await countdown.inner_text()
+        return seconds_in(text) or 0.0
 
     # -- helpers --------------------------------------------------------------------------
 
-    async def wait_for_login_page(self, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
-        await self.page.wait_for_url(
-            lambda url: urlsplit(url).path == LOGIN_PATH, timeout=timeout_ms
-        )
+    async def wait_for_login_page(self, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        found = await first_true({"login": self._at_login}, timeout_s)
+        if found is None:
+            raise AssertionError(
+                f"{self}: not on the login page ({self._login_description()}) after {timeout_s:g} s"
+            )
+        await self._loaded()
         await self.recording.settle()  # the RedirectToLogin event is in the recorder
+
+    async def _loaded(self) -> None:
+        """The page's scripts ran (a form clicked before they did would submit natively)."""
+        with contextlib.suppress(PlaywrightError):
+            await self.page.wait_for_load_state("load", timeout=DEFAULT_TIMEOUT_S * 1000)
+
+    async def _at_login(self) -> bool:
+        return await self.pages.on_login_page(self.page)
+
+    async def _shows_app(self) -> bool:
+        return await self.pages.signed_in(self.page)
+
+    async def _login_error_shown(self) -> bool:
+        return self.ui.login_error is not None and await visible(self.page, self.ui.login_error)
+
+    def _signed_in_description(self) -> str:
+        parts = [self.ui.signed_in, self.ui.signed_in_url and f"path ~ {self.ui.signed_in_url}"]
+        return " and ".join(p for p in parts if p)
+
+    def _login_description(self) -> str:
+        page = self.ui.login_page
+        parts = [page.url and f"path ~ {page.url}", page.locator]
+        return " or ".join(p for p in parts if p)
 
     async def _look(self) -> None:
         """Bring the tab to the front, as a user acting in it does: a page in the background
@@ -312,30 +434,25 @@ class BrowserTab:
         await self.page.bring_to_front()
 
     async def _arrived(self) -> None:
-        """A page whose session just ended is still on its way to the login page: let it land."""
+        """A page whose session just ended is on its way to the login page: let it land."""
         await self.recording.settle()
-        if not self.on_login_page and await self.auth_state() == "signed-out":
-            await self.wait_for_login_page(NAVIGATION_TIMEOUT_MS)
+
+    async def _signed_out_if_leaving(self) -> None:
+        """After a failed request: a page that is moving to the login page signed the user out."""
+        await self.recording.settle()
+        if await first_true({"login": self._at_login}, 0.2 if not self.recording.leaving else 5):
+            await self._raise_signed_out()
 
     async def _require_signed_in(self) -> None:
         """On the login page (or on its way there): SignedOut, as a simulated tab raises."""
         await self.recording.settle()
-        if self.on_login_page:
+        if await self._at_login():
             await self._raise_signed_out()
 
     async def _raise_signed_out(self) -> NoReturn:
         await self.wait_for_login_page()
         reason = await self.login_reason()
         raise SignedOut(reason or "signed_out", await self.login_message())
-
-    async def auth_state(self) -> str:
-        """`document.body.dataset.auth`: "signed-in", "signed-out" or "" before the app ran."""
-        try:
-            return str(await self.page.evaluate("() => document.body?.dataset.auth || ''"))
-        except PlaywrightError as exc:
-            if not _navigated(exc):
-                raise
-            return "signed-out"
 
     async def screenshot(self, path: Path) -> Path:
         await self.page.screenshot(path=path, full_page=True)
@@ -344,11 +461,25 @@ class BrowserTab:
     async def close(self) -> None:
         await self.page.close()
 
-    async def _text_if_visible(self, test_id: str) -> str | None:
-        locator = self.page.get_by_test_id(test_id)
-        if not await locator.is_visible():
+    async def _text_if_visible(self, selector: str) -> str | None:
+        if not await visible(self.page, selector):
             return None
-        return (await locator.inner_text()).strip()
+        try:
+            return (await self.page.locator(selector).first.inner_text()).strip()
+        except PlaywrightError:
+            return None
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _kind_by_text(text: str, idle: str | None, absolute: str | None) -> str | None:
+    if idle is not None and re.search(idle, text):
+        return "idle"
+    if absolute is not None and re.search(absolute, text):
+        return "absolute"
+    return None
 
 
 def _navigated(error: PlaywrightError) -> bool:

@@ -20,6 +20,7 @@ from pydantic import (
 
 from harness.applicability import NotApplicable
 from harness.target import templates
+from harness.target.browser import Browser
 from harness.target.locations import Location
 
 
@@ -323,6 +324,7 @@ class TargetProfile(_Strict):
     clock: Clock = Clock()
     server: Server | None = None
     capabilities: Capabilities = Capabilities()
+    browser: Browser | None = None  # how a person uses the app's pages (the browser driver)
     source: Path | None = Field(None, exclude=True)  # the file it was read from
 
     @field_validator("headers")

@@ -10,15 +10,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from harness import checks
-from harness.browser import BrowserSession
+from harness import ProfileFactory, Promise, checks
 from harness.clock import ServerClock, VirtualClock
 from harness.events import LoggedIn, Recorder, RefreshStarted
-from harness.target import load_profile
 
-ALICE = load_profile("reference-app").user("alice")
-QUIET, BUSY = timedelta(minutes=20), timedelta(minutes=11)
-THRESHOLD_AT, TICK = timedelta(minutes=25), timedelta(seconds=30)
 CLOCK_TOLERANCE, SLICE = timedelta(seconds=2), timedelta(seconds=10)
 
 
@@ -41,22 +36,29 @@ class OffsetServerClock:
 @pytest.mark.parametrize(
     "browser_ahead_s", [pytest.param(600, id="browser-ahead"), pytest.param(-600, id="behind")]
 )
-async def test_browser_clock_ten_minutes_off_refreshes_five_minutes_before_server_expiry(
-    session: BrowserSession, clock: VirtualClock, recorder: Recorder, browser_ahead_s: int
+async def test_browser_clock_ten_minutes_off_refreshes_on_the_server_schedule(
+    profile: ProfileFactory,
+    clock: VirtualClock,
+    recorder: Recorder,
+    promise: Promise,
+    browser_ahead_s: int,
 ) -> None:
     assert clock.server is not None
     clock.server = OffsetServerClock(clock.server, timedelta(seconds=-browser_ahead_s))
     await clock.server.set(clock.now())
-    alice = await session.new_profile("alice")
-    tab = await alice.new_tab("/login")
-    await tab.login(ALICE.identifier, ALICE.secret())
-    await clock.advance(QUIET, mode="fast_forward")
-    await clock.advance(BUSY)  # run_for: the page's timer ticks every 30 s across the expiry
-    assert await tab.chat("6*7") == "42"
+    alice = await profile()
+    tab = await alice.login()
+    ttl = promise.access_ttl
+    threshold_at = ttl - timedelta(seconds=alice.policy.threshold_for(ttl.total_seconds()))
+    quiet = threshold_at - ttl / 6
+    await clock.advance(quiet, mode="fast_forward")
+    await clock.advance(ttl * 31 / 30 - quiet)  # run_for: the page's timer ticks past expiry
+    assert await tab.chat("6*7")
     checks.no_unauthorized(recorder)
     checks.no_redirect_to_login(recorder)
-    # Event times are the page's: the refresh came 25 minutes into the token's 30, on the
-    # page's own clock, whatever the server's says.
+    # Event times are the page's: the refresh came its threshold before the token's expiry,
+    # on the page's own clock, whatever the server's says.
     [login] = recorder.of_kind(LoggedIn)
     first = recorder.of_kind(RefreshStarted)[0]
-    assert THRESHOLD_AT - CLOCK_TOLERANCE <= first.at - login.at <= THRESHOLD_AT + TICK + SLICE
+    tick = timedelta(seconds=alice.policy.tick_seconds)
+    assert threshold_at - CLOCK_TOLERANCE <= first.at - login.at <= threshold_at + tick + SLICE

@@ -27,7 +27,8 @@ async def test_hidden_tab_waking_after_two_hours_refreshes_once_and_keeps_workin
     await tab.show()  # visibilitychange: the tab checks its token at once
     assert await tab.chat("10/4")
     assert checks.refresh_requests(recorder)[alice.name] == 1
-    assert [e.reason for e in recorder.of_kind(RefreshStarted)] == ["timer"]
+    # Its own timer ("timer" where the page says so; seen from outside: before any refusal).
+    assert [e.reason for e in recorder.of_kind(RefreshStarted)] in (["timer"], ["proactive"])
     checks.no_redirect_to_login(recorder)
     checks.no_interruption(recorder)
     checks.no_unauthorized(recorder)

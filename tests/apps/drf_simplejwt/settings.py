@@ -3,7 +3,8 @@
 Environment: APP_ACCESS_TTL_SECONDS (300), APP_REFRESH_TTL_SECONDS (86400), APP_DATABASE
 (sqlite file; a fresh temporary one when unset), APP_USERS (see tests/apps/seed.py),
 APP_FAST_PASSWORD_HASHING=1 (Django's MD5 hasher, as its docs advise for test suites),
-HARNESS_TEST_CLOCK=1 (serves /__harness__/clock through harness.adapters.django).
+HARNESS_TEST_CLOCK=1 (serves /__harness__/clock through harness.adapters.django),
+SPA_VARIANT (clean | raw_fetch: how the single-page app at /app/ streams; tests/apps/spa).
 """
 
 from __future__ import annotations
@@ -54,3 +55,12 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
 }
+
+# The single-page app under tests/apps/spa, served at /app/ (same origin as the API).
+# SPA_VARIANT picks how its Stream button authenticates: "clean" (through the same refresh
+# logic as axios-auth-refresh) or "raw_fetch" (a bare fetch that never refreshes).
+SPA_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "spa")
+SPA_VARIANTS = ("clean", "raw_fetch")
+SPA_VARIANT = os.environ.get("SPA_VARIANT", "clean")
+if SPA_VARIANT not in SPA_VARIANTS:
+    raise SystemExit(f"SPA_VARIANT must be one of {', '.join(SPA_VARIANTS)}")
