@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from harness.core.policy import ClientPolicy
 from harness.events import (
     BannerShown,
     E,
@@ -79,6 +80,26 @@ def redirected_to_login(
     if not first.message:
         raise CheckFailed("redirected to login without a message")
     return first
+
+
+def says(policy: ClientPolicy, reason: str, shown: str | None) -> None:
+    """The login page's message after a sign-out for `reason`: the app's words for it where
+    they are known (served texts, the simulated client's), else any message at all."""
+    if policy.known and shown != policy.message_for(reason):
+        raise CheckFailed(
+            f"the login page said {shown!r}; for {reason} the app says "
+            f"{policy.message_for(reason)!r}"
+        )
+    if not shown:
+        raise CheckFailed(f"the login page showed no message after {reason}")
+
+
+def banner_says_connection_problem(policy: ClientPolicy, shown: str | None) -> None:
+    """The connection-problem banner is on screen (with the app's words where known)."""
+    if shown is None:
+        raise CheckFailed("no connection-problem banner is shown")
+    if policy.known and shown != policy.banner_connection:
+        raise CheckFailed(f"the banner says {shown!r}, not {policy.banner_connection!r}")
 
 
 def refusal_explained(profile: TargetProfile, reply: Reply, *, label: str = "") -> None:

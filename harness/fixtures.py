@@ -117,7 +117,7 @@ def refapp(
     """
     from harness.app import AppUnderTest, in_process, remote_signing_key
 
-    overrides = {**harness_settings, **marker_overrides(request.node)}
+    overrides = unmet(target_profile, {**harness_settings, **marker_overrides(request.node)})
     if driver == "browser" and target_profile.browser is None:
         not_applicable(
             "the browser driver drives the app's pages as its profile's [browser] section "
@@ -158,6 +158,27 @@ def refapp(
     return AppUnderTest(
         target_profile, app=app, overrides=overrides, signing_key=_started_key(target_profile)
     )
+
+
+def unmet(profile: TargetProfile, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The settings a test asks for that the app does not have already: for an app the
+    harness cannot reconfigure, a setting its [policy] promises as asked needs no change
+    (`idle_timeout_seconds=0` of an app promising no idle timeout)."""
+    if profile.server is not None and profile.server.settings_env_prefix is not None:
+        return overrides
+    promised = profile.policy.model_dump()
+    return {
+        name: value for name, value in overrides.items() if not _same(promised.get(name), value)
+    }
+
+
+def _same(promised: Any, asked: Any) -> bool:
+    numbers = (int, float)
+    if isinstance(promised, bool) or isinstance(asked, bool):
+        return promised is asked
+    if isinstance(promised, numbers) and isinstance(asked, numbers):
+        return float(promised) == float(asked)
+    return False
 
 
 def _started_key(profile: TargetProfile) -> str | None:

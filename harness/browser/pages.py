@@ -106,6 +106,17 @@ async def visible(page: Page, selector: str) -> bool:
         return False
 
 
+async def text_of(page: Page, selector: str) -> str:
+    """The text of the first element `selector` matches ("" when there is none)."""
+    try:
+        locator = page.locator(selector).first
+        if not await locator.count():
+            return ""
+        return (await locator.text_content(timeout=1000) or "").strip()
+    except PlaywrightError:
+        return ""
+
+
 async def count(page: Page, selector: str) -> int:
     try:
         return await page.locator(selector).count()

@@ -26,6 +26,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from harness.browser.network import FETCH_ANNOUNCEMENT
 from harness.browser.observed import Observed, cookies_of
+from harness.browser.pages import first_true, text_of
 from harness.events import (
     EVENT_TYPES,
     ConsoleError,
@@ -56,6 +57,7 @@ AUTH_EVENT_PREFIX = "auth-event "
 # What a page reports as it ends its session, before it moves to the login page.
 LEAVING_KINDS = frozenset({"logged_out", "idle_logout", RedirectToLogin.kind})
 LEAVING_TIMEOUT_MS = 5_000
+MESSAGE_WAIT_S = 2.0
 API_RESOURCE_TYPES = frozenset({"fetch", "xhr"})
 # Requests whose refusal is an answer about credentials, not an API call meeting a dead token.
 NOT_API_CALLS = frozenset({"login", "refresh", "config", "logout", "logout_all"})
@@ -360,8 +362,6 @@ class TabRecorder:
             await asyncio.gather(*list(self._navigations), return_exceptions=True)
 
     async def _arrive_at_login(self, timeout_s: float) -> None:
-        from harness.browser.pages import first_true
-
         if await first_true({"login": lambda: self.pages.on_login_page(self.page)}, timeout_s):
             return
         self._leaving = False  # it stayed: whatever it does instead is the scenario's to judge
@@ -381,6 +381,9 @@ class TabRecorder:
         base = self.base()
         if redirect_at is not None:
             base["at"] = redirect_at
+        failed = self.observed.gave_up()
+        if failed is not None:  # the client signed out after a refresh lost on the network
+            self.lifecycle(RefreshFailed, base, error=failed[1], fatal=True)
         if self.observed.signed_out:
             self.lifecycle(LoggedOut, base, reason="logout")
             return
@@ -399,12 +402,13 @@ class TabRecorder:
         selector = self.pages.spec.login_page.message
         if selector is None:
             return ""
-        locator = self.page.locator(selector).first
-        try:
-            await locator.wait_for(state="attached", timeout=2000)
-            return (await locator.text_content(timeout=1000) or "").strip()
-        except Exception:  # navigated away or the page shows no message: record it empty
-            return ""
+
+        async def shown() -> bool:
+            return bool(await text_of(self.page, selector))
+
+        # A page writes its message once its script has read the reason: give it a moment.
+        await first_true({"shown": shown}, MESSAGE_WAIT_S)
+        return await text_of(self.page, selector)
 
     async def _on_dialog(self, dialog: Dialog) -> None:
         # A native dialog blocks the page; an auth flow must never raise one.

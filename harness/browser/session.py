@@ -134,7 +134,11 @@ class BrowserSession:
         if self.target is None:
             return ClientPolicy().with_options(options)
         await self.target.expectations()  # reads the served config (once)
-        return self.target.client_policy(options)
+        policy = self.target.client_policy(options)
+        if self.target.profile.capabilities.config is None:
+            # The pages bring their own client: its timings and words are its own.
+            policy = dataclasses.replace(policy, known=False)
+        return policy
 
     def mark_failed(self) -> None:
         self.failed = True

@@ -101,6 +101,10 @@ class ClientPolicy:
     proactive_refresh: bool = True
     shared_lock: bool = True
     bugs: frozenset[str] = frozenset()  # injected client bugs (ClientOptions.bugs)
+    # Whether these are the client's own numbers and words (served, or the simulated
+    # client's). A page that brings its own client does not tell them: they are then only
+    # the harness's expectations (its retries, its texts), never a verdict on the page.
+    known: bool = True
 
     def has(self, bug: str) -> bool:
         """Whether this client runs with the injected bug `bug` (a CLIENT_BUGS name)."""

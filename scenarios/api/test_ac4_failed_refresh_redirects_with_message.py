@@ -67,7 +67,7 @@ async def test_expired_refresh_token_redirects_with_the_expiry_message(
 ) -> None:
     user, _ = await return_after_refresh_token_expired(profile, clock, promise)
     redirect = checks.redirected_to_login(recorder, reason="refresh_expired")
-    assert redirect.message == user.policy.message_for("refresh_expired")
+    checks.says(user.policy, "refresh_expired", redirect.message)
     assert redirect.message == "Your session has expired. Please sign in again."
 
 

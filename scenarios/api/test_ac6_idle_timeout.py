@@ -74,7 +74,7 @@ async def test_idle_timeout_signs_out_exactly_the_configured_time_after_the_last
     checks.signed_out_only_after_idle(recorder, idle.total_seconds())
     last_call = max(e.at for e in recorder.of_kind(RequestSent) if e.purpose == "action")
     assert idle <= redirect.at - last_call <= idle + pace.precision
-    assert redirect.message == user.policy.message_for("session_idle")
+    checks.says(user.policy, "session_idle", redirect.message)
     # The server's idle deadline is the one the client signed out at.
     record = await server_view.session(user)
     checks.server_saw_activity(record, recorder)

@@ -68,7 +68,7 @@ async def test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_ne
         await tab.chat("2+2")
     reason = promise.reason("session_revoked")
     redirect = checks.redirected_to_login(recorder, reason=reason, profile=user.name)
-    assert redirect.message == user.policy.message_for(redirect.reason)
+    checks.says(user.policy, redirect.reason, redirect.message)
     # The family is gone for everyone: the user's current token is refused too.
     current = await user.current_refresh_token()
     if current is not None:

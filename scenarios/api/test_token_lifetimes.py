@@ -99,7 +99,7 @@ async def test_laptop_closed_for_seven_days_wakes_up_on_login_with_a_message(
     idle = promise.idle_timeout
     expected = ends_with or ("session_idle" if idle and idle < promise.refresh_ttl else None)
     redirect = checks.redirected_to_login(recorder, reason=expected and promise.reason(expected))
-    assert redirect.message == user.policy.message_for(redirect.reason)
+    checks.says(user.policy, redirect.reason, redirect.message)
 
 
 @pytest.mark.ac("AC4", "AC7")
@@ -119,7 +119,7 @@ async def test_active_user_reaching_the_absolute_lifetime_is_warned_then_redirec
         await work_through(tab, clock, pace, span=timedelta(hours=3), watch=watch, message="1+1")
     checks.warning_shown_before(recorder, "absolute")
     redirect = checks.redirected_to_login(recorder, reason="session_expired")
-    assert redirect.message == user.policy.message_for("session_expired")
+    checks.says(user.policy, "session_expired", redirect.message)
     [login] = recorder.of_kind(LoggedIn)
     assert timedelta(hours=2) <= redirect.at - login.at <= timedelta(hours=2, minutes=1)
     assert recorder.count(RedirectToLogin) == 1
