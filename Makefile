@@ -21,7 +21,7 @@ run: $(STAMP) chromium
 	$(VENV)/bin/session-harness run
 
 test: $(STAMP) chromium lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --ignore-console-events
 
 serve: $(STAMP)
 	$(VENV)/bin/session-harness serve
