@@ -32,8 +32,9 @@ MEANINGS = {
     ExitCode.USAGE: "usage or configuration error (one line on stderr)",
     ExitCode.ERROR: "error: the run did not finish its tests (a test ended the process, "
     "pytest.exit, a crash) or an internal error; the report names the last test started",
-    ExitCode.SIGINT: "interrupted by SIGINT (Ctrl-C): the report of what ran is written",
-    ExitCode.SIGTERM: "interrupted by SIGTERM (a CI timeout): the report of what ran is written",
+    ExitCode.SIGINT: "interrupted by SIGINT (Ctrl-C): the report of what ran is written, "
+    "and no process of the run is left",
+    ExitCode.SIGTERM: "interrupted by SIGTERM (a CI timeout): as for SIGINT",
 }
 
 
