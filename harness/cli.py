@@ -245,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_mutants(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_mutants(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd = commands.add_parser(
         "mutants",
         help="run the bug catalogue: prove the suites catch each deliberate regression",
