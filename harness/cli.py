@@ -83,7 +83,9 @@ def serve(args: argparse.Namespace) -> int:
     for user in settings.demo_users:
         print(f"  demo login: {user.email} / {user.password.get_secret_value()}")
     sys.stdout.flush()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    from reference_app.protocol import BoundedH11Protocol
+
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", http=BoundedH11Protocol))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down, then passes the signal on
