@@ -150,6 +150,6 @@ def supervise(options: RunOptions | None = None, console: Console | None = None)
     assert run.outcome is not None
     print_summary(run, console)
     if stopped:
-        console.print(f"stopped {len(stopped)} processes it left behind", highlight=False)
+        console.print(f"stopped {len(stopped)} process(es) it left behind", highlight=False)
     console.print(f"report: {options.report_dir / run.run_id / 'index.html'}", highlight=False)
     return Supervised(run.outcome.exit_code, journal, recovered=True)

@@ -3,6 +3,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psutil
+import pytest
+
+from harness.cli import main
+from harness.exit_codes import ExitCode
 from harness.report.journal import Journal, say_farewell
 from harness.runner import RunOptions
 from harness.supervisor import options_from_json, options_to_json, trustworthy
@@ -52,3 +57,26 @@ def test_run_options_survive_the_trip_to_the_child() -> None:
         suite="api", report_dir=Path("out"), criteria=("AC1",), story=Path("s.toml"), workers="2"
     )
     assert options_from_json(options_to_json(options)) == options
+
+
+HOLDS_A_PROCESS = """
+import os, subprocess
+from pathlib import Path
+
+def test_dies_holding_a_process(recorder):
+    held = subprocess.Popen(["sleep", "120"])
+    Path("held.pid").write_text(str(held.pid))
+    os._exit(0)
+"""
+
+
+def test_a_run_whose_process_died_leaves_no_process_of_its_own_behind(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = pytester.path / "scenarios" / "api"
+    folder.mkdir(parents=True)
+    (folder / "test_dies.py").write_text(HOLDS_A_PROCESS)
+    assert main(["run", "--report-dir", "out"]) == ExitCode.ERROR
+    held = int((pytester.path / "held.pid").read_text())
+    assert not psutil.pid_exists(held) or psutil.Process(held).status() == psutil.STATUS_ZOMBIE
+    assert "stopped 1 process(es) it left behind" in capsys.readouterr().out
