@@ -36,6 +36,7 @@ def _listen(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
         sock.bind((host, port))
+        sock.listen()  # a client that reads the banner may connect before uvicorn starts
     except OSError:
         sock.close()
         raise
@@ -72,6 +73,8 @@ def serve(args: argparse.Namespace) -> int:
     """Serve the reference app with uvicorn until interrupted."""
     import uvicorn
 
+    from reference_app.protocol import BoundedH11Protocol
+
     try:
         app, sock, settings = _prepare(args.host, args.port)
     except _Unservable as exc:
@@ -83,8 +86,6 @@ def serve(args: argparse.Namespace) -> int:
     for user in settings.demo_users:
         print(f"  demo login: {user.email} / {user.password.get_secret_value()}")
     sys.stdout.flush()
-    from reference_app.protocol import BoundedH11Protocol
-
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", http=BoundedH11Protocol))
     try:
         server.run(sockets=[sock])

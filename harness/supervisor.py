@@ -107,7 +107,7 @@ def _run_child(options: RunOptions, args: list[str], journal: Path) -> int:
             relay.join()
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
     child.stdout.close()
     child.stderr.close()
     return code
