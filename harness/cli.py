@@ -9,9 +9,10 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from harness.conformance.options import add_check_command
+from harness.exit_codes import ExitCode, help_table
 from harness.load.options import add_load_arguments
 from harness.run_options import add_run_command, run_options
 
@@ -20,19 +21,12 @@ if TYPE_CHECKING:
 
     from reference_app import Settings
 
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 DESCRIPTION = """\
 session-harness proves that a web application never throws an active user back to the
 login page. It moves server and browser time together, drives simulated and real (Chromium)
 tabs in many browser profiles, storms the refresh endpoint with Locust, and reports which
 acceptance criterion of the session-refresh story each check proves."""
-EPILOG = """\
-exit codes:
-  0    everything passed
-  1    a check or scenario failed
-  2    usage or configuration error (one line on stderr)
-  130  interrupted (Ctrl-C)"""
+EPILOG = help_table()
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -42,6 +36,7 @@ def _listen(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
         sock.bind((host, port))
+        sock.listen()  # a client that reads the banner may connect before uvicorn starts
     except OSError:
         sock.close()
         raise
@@ -78,22 +73,24 @@ def serve(args: argparse.Namespace) -> int:
     """Serve the reference app with uvicorn until interrupted."""
     import uvicorn
 
+    from reference_app.protocol import BoundedH11Protocol
+
     try:
         app, sock, settings = _prepare(args.host, args.port)
     except _Unservable as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     host = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
     url = f"http://{host}:{sock.getsockname()[1]}"
     print(f"reference app on {url}  (login page: {url}/login)")
     for user in settings.demo_users:
         print(f"  demo login: {user.email} / {user.password.get_secret_value()}")
     sys.stdout.flush()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", http=BoundedH11Protocol))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down, then passes the signal on
-        return EXIT_INTERRUPTED
+        return ExitCode.SIGINT
     finally:
         sock.close()
     return 0
@@ -101,21 +98,16 @@ def serve(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the acceptance suites, print the AC matrix and write the report."""
-    from harness.interrupts import Terminated
     from harness.processes import adopt_orphans
-    from harness.report.outcome import exit_code_for_signal
     from harness.runner import ConfigError
-    from harness.runner import run as run_suites
+    from harness.supervisor import supervise
 
     adopt_orphans()  # so that no process of the run can outlive it unseen
     try:
-        outcome = run_suites(run_options(args))
+        return supervise(run_options(args)).exit_code
     except ConfigError as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except Terminated as exc:
-        return exit_code_for_signal(exc.signum)
-    return outcome.exit_code
+        return ExitCode.USAGE
 
 
 def check(args: argparse.Namespace) -> int:
@@ -136,10 +128,10 @@ def check(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         for line in str(exc).splitlines():
             print(f"session-harness: {line}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except ConfigError as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     return outcome.exit_code
 
 
@@ -151,7 +143,7 @@ def init(args: argparse.Namespace) -> int:
         written = write_starter(args.directory)
     except StarterError as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     for path in written:
         print(f"wrote {path}")
     print("next: session-harness run --suite api")
@@ -171,9 +163,9 @@ def mutants(args: argparse.Namespace) -> int:
     from harness.catalogue.report import write_json
     from harness.catalogue.runner import suite_command
     from harness.catalogue.summary import describe_run, summary_lines
+    from harness.exit_codes import exit_code_for_signal
     from harness.interrupts import SignalGuard, Terminated
     from harness.processes import ChildSweep, adopt_orphans
-    from harness.report.outcome import exit_code_for_signal
     from harness.runner import PYTEST_INI, ConfigError, find_scenarios
 
     adopt_orphans()  # the suites' app servers and browsers stay ours to stop
@@ -193,7 +185,7 @@ def mutants(args: argparse.Namespace) -> int:
             )
     except (CatalogueError, ConfigError) as exc:
         print(f"session-harness: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except Terminated as exc:
         stopped = sweep.stop(timeout=10.0)  # each suite tears its servers down on SIGTERM
         print(f"session-harness: interrupted; stopped {len(stopped)} process(es)", file=sys.stderr)
@@ -212,8 +204,15 @@ def _positive(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line on stderr (`--help` shows the usage), then exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="session-harness",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -249,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_mutants(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_mutants(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd = commands.add_parser(
         "mutants",
         help="run the bug catalogue: prove the suites catch each deliberate regression",

@@ -6,17 +6,16 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.exit_codes import help_table
 from harness.story import SUITE_CHOICES
 
 if TYPE_CHECKING:
     from harness.runner import RunOptions
 
-EPILOG = """\
+EPILOG = f"""\
 Options after `--` go to pytest as they are: session-harness run -- -x --maxfail 2
 
-exit codes: 0 passed; 1 the run did not pass (a failed test, a collection error, no test
-selected, every test skipped, or a --strict violation); 2 usage or configuration error;
-3 internal error; 130 interrupted by SIGINT; 143 interrupted by SIGTERM.
+{help_table()}
 """
 
 

@@ -1,4 +1,4 @@
-"""Run the acceptance suites in-process with pytest and write the report (`session-harness run`)."""
+"""Run the acceptance suites with pytest in this process and write the report."""
 
 from __future__ import annotations
 
@@ -12,13 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 
 import harness
+from harness.exit_codes import ExitCode
 from harness.interrupts import SignalGuard
 from harness.processes import ChildSweep
+from harness.report.journal import JournalWriter
 from harness.report.model import RunResult
-from harness.report.outcome import EXIT_FAILED, EXIT_USAGE, PYTEST_USAGE_ERROR
+from harness.report.outcome import PYTEST_USAGE_ERROR
 from harness.report.progress import ProgressPlugin
+from harness.report.recovery import write_recovered
 from harness.report.terminal import print_summary
-from harness.story import SUITE_CHOICES, StoryError, load_story
+from harness.story import SUITE_CHOICES, Story, StoryError, default_story, load_story
 from harness.target import ProfileError, TargetProfile, load_profile
 
 BUILTIN = "builtin"
@@ -191,11 +194,11 @@ def check_browser_target(profile: TargetProfile, base_url: str | None) -> None:
             raise ConfigError(f"{profile.name}: {exc}") from None
 
 
-def _pytest_main(args: Sequence[str], progress: ProgressPlugin, console: Console) -> int:
+def _pytest_main(args: Sequence[str], plugins: Sequence[object], console: Console) -> int:
     """pytest.main, then stop whatever the run left running (the safety net behind fixtures)."""
     sweep = ChildSweep()
     try:
-        return int(pytest.main(list(args), plugins=[progress]))
+        return int(pytest.main(list(args), plugins=list(plugins)))
     finally:
         stopped = sweep.stop()
         if stopped:
@@ -206,25 +209,55 @@ def _pytest_main(args: Sequence[str], progress: ProgressPlugin, console: Console
             )
 
 
-def run(options: RunOptions | None = None, console: Console | None = None) -> RunOutcome:
-    """Run the suite, print progress and the AC matrix, write the report.
-
-    Raises ConfigError for a bad suite or story, an unreachable `base_url` or a missing
-    directory; `Terminated` when a signal arrives outside pytest (inside, it ends the run).
-    """
-    options = options or RunOptions()
-    console = console or Console()
+def prepare(options: RunOptions) -> list[str]:
+    """Check the options (a ConfigError says what is wrong) and return pytest's arguments."""
     root = find_scenarios(options.scenarios)
     _check(options)
+    return pytest_args(options, root)
+
+
+def run_story(options: RunOptions) -> Story:
+    """The story the run traces (the default one when its file is unreadable)."""
+    try:
+        return load_story(options.story) if options.story else default_story()
+    except StoryError:
+        return default_story()
+
+
+def execute(
+    options: RunOptions, args: Sequence[str], console: Console, journal: Path | None = None
+) -> RunOutcome:
+    """Run pytest with `args` (from `prepare`), print the verdict; `journal`: where to log
+    each step as it happens, for a supervising process to read."""
     progress = ProgressPlugin(console)
-    with SignalGuard():
-        code = _pytest_main(pytest_args(options, root), progress, console)
+    writer = JournalWriter(journal)
+    try:
+        with SignalGuard():
+            code = _pytest_main(args, [progress, writer], console)
+    finally:
+        writer.close()
     finished = progress.run
+    if finished is None and writer.journal.conftest_error is not None:
+        finished = write_recovered(writer.journal, options.report_dir, run_story(options))
+        progress.report_dir = writer.journal.report_dir or options.report_dir / finished.run_id
+    exit_code: int
     if finished is not None and finished.outcome is not None:
         print_summary(finished, console)
         exit_code = finished.outcome.exit_code
     else:  # pytest stopped before the run began and has said why
-        exit_code = EXIT_USAGE if code == PYTEST_USAGE_ERROR else EXIT_FAILED
+        exit_code = ExitCode.USAGE if code == PYTEST_USAGE_ERROR else ExitCode.FAILED
     if progress.report_dir is not None:
         console.print(f"report: {progress.report_dir / 'index.html'}", highlight=False)
     return RunOutcome(exit_code, finished, progress.report_dir)
+
+
+def run(options: RunOptions | None = None, console: Console | None = None) -> RunOutcome:
+    """Run the suite in this process, print progress and the AC matrix, write the report.
+
+    Raises ConfigError for a bad suite or story, an unreachable `base_url` or a missing
+    directory; `Terminated` when a signal arrives outside pytest (inside, it ends the run).
+    `harness.supervisor.supervise` runs it in a child process instead, so that a test
+    ending its process cannot take the verdict with it.
+    """
+    options = options or RunOptions()
+    return execute(options, prepare(options), console or Console())

@@ -12,7 +12,9 @@ from starlette.routing import Match, Route
 from reference_app.errors import ApiError, install_error_handlers
 from reference_app.middleware import (
     BodyLimitMiddleware,
+    HeaderLimitMiddleware,
     InternalErrorMiddleware,
+    SecurityHeadersMiddleware,
     ServerTimeMiddleware,
 )
 from reference_app.routes import auth, chat, harness_sessions, session_view, test_clock
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(InternalErrorMiddleware)
     app.add_middleware(ServerTimeMiddleware, clock=services.clock)
+    app.add_middleware(HeaderLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: on every answer, errors too
     return app
 
 

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: server-time header, body size limit, JSON 500s."""
+"""Pure ASGI middleware: server-time header, header and body size limits, security
+headers, JSON 500s."""
 
 from __future__ import annotations
 
@@ -12,6 +13,23 @@ from reference_app.clock import Clock
 logger = logging.getLogger("reference_app")
 
 MAX_BODY_BYTES = 64 * 1024
+# A bearer token is under 1 KiB; browsers send well under 8 KiB of headers in all.
+MAX_HEADER_BYTES = 16 * 1024
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+# The frontend is ES modules and one stylesheet from this origin, with no inline code;
+# its API calls and event streams go to this origin too.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+HTML_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+]
 
 
 async def send_json_error(send: Send, status: int, code: str, message: str) -> None:
@@ -48,6 +66,52 @@ class ServerTimeMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_time)
+
+
+def header_bytes(headers: list[tuple[bytes, bytes]]) -> int:
+    """The size of the headers as sent: name, ": ", value and CRLF for each."""
+    return sum(len(name) + len(value) + 4 for name, value in headers)
+
+
+class HeaderLimitMiddleware:
+    """Answers 431 in JSON when the request's headers exceed MAX_HEADER_BYTES, before any
+    endpoint reads them (`reference_app.protocol` bounds what the server reads at all)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_HEADER_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and header_bytes(scope["headers"]) > self.limit:
+            message = f"request headers over {self.limit // 1024} KiB"
+            await send_json_error(send, 431, "headers_too_large", message)
+            return
+        await self.app(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    """`nosniff` and `Referrer-Policy` on every answer; a CSP and `X-Frame-Options: DENY`
+    on HTML pages, the only ones a browser renders or frames."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                content_type = dict(headers).get(b"content-type", b"")
+                extra = SECURITY_HEADERS
+                if content_type.startswith(b"text/html"):
+                    extra = [*SECURITY_HEADERS, *HTML_HEADERS]
+                message["headers"] = [*headers, *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
 
 
 class BodyLimitMiddleware:

@@ -18,10 +18,11 @@ from harness._realtime import wall_seconds
 from harness.conformance.preflight import located, preflight
 from harness.conformance.summary import print_verdicts
 from harness.conformance.verdicts import FAIL, WARN, CheckVerdict, conformance_verdicts
+from harness.exit_codes import ExitCode
 from harness.interrupts import SignalGuard
 from harness.processes import ChildSweep
 from harness.report.model import RunResult
-from harness.report.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PYTEST_USAGE_ERROR
+from harness.report.outcome import PYTEST_USAGE_ERROR
 from harness.report.progress import ProgressPlugin
 from harness.runner import ConfigError, RunOptions, find_scenarios, pytest_args
 from harness.target import load_profile
@@ -77,7 +78,7 @@ def check(
     wall_s = wall_seconds() - started
     finished = progress.run
     if finished is None or finished.outcome is None:  # pytest stopped before it began
-        exit_code = EXIT_USAGE if code == PYTEST_USAGE_ERROR else EXIT_FAILED
+        exit_code: int = ExitCode.USAGE if code == PYTEST_USAGE_ERROR else ExitCode.FAILED
         return CheckOutcome(exit_code, [], app.base_url, progress.report_dir, wall_s)
     verdicts = conformance_verdicts(finished.tests)
     if not verdicts and not finished.collection_errors and finished.interrupted is None:
@@ -111,6 +112,6 @@ def _exit_code(run: RunResult, verdicts: Sequence[CheckVerdict], strict: bool) -
     """1 on a fail (or a warn with --strict); an interrupted or broken run keeps its own code."""
     assert run.outcome is not None
     if run.interrupted is not None or run.collection_errors:
-        return run.outcome.exit_code or EXIT_FAILED
+        return run.outcome.exit_code or ExitCode.FAILED
     failing = {FAIL, WARN} if strict else {FAIL}
-    return EXIT_FAILED if any(row.verdict in failing for row in verdicts) else EXIT_OK
+    return ExitCode.FAILED if any(row.verdict in failing for row in verdicts) else ExitCode.PASSED

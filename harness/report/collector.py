@@ -116,7 +116,8 @@ def report_data(
     return data
 
 
-def _skip_reason(report: pytest.TestReport) -> str:
+def skip_reason(report: pytest.TestReport) -> str:
+    """Why a test was skipped (an xfail's reason, prefixed so)."""
     if hasattr(report, "wasxfail"):
         return f"xfail: {report.wasxfail}".rstrip(": ")
     longrepr = report.longrepr
@@ -186,7 +187,7 @@ class ResultCollector:
             result.status = FAILED
             result.failure = Failure(report.when or "?", message, report.longreprtext)
         elif report.skipped and result.status == PASSED:
-            result.skip_reason = _skip_reason(report)
+            result.skip_reason = skip_reason(report)
             result.status = skip_status(result.skip_reason)
 
     def _finish(self, nodeid: str, data: dict[str, Any]) -> None:
@@ -207,10 +208,28 @@ class ResultCollector:
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.run.deselected += len(items)
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.run.collected = len(session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        """Under pytest-xdist the controller collects nothing; each worker tells the same ids."""
+        if self.run.collected is None:
+            self.run.collected = len(ids)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        stop = session.shouldstop or session.shouldfail  # -x, --maxfail, --stepwise
+        if stop and self.run.stopped is None:
+            self.run.stopped = str(stop)
+
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         name = signal_name(excinfo.value)
         if name is not None:
             self.run.interrupted, self.run.unfinished = name, list(self.running)
+        elif isinstance(excinfo.value, pytest.exit.Exception):
+            self.run.stopped = f"pytest.exit({excinfo.value.msg!r})"
+            self.run.unfinished = list(self.running)
 
 
 @pytest.hookimpl(wrapper=True)

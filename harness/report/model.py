@@ -126,6 +126,8 @@ class RunResult:
     deselected: int = 0
     interrupted: str | None = None  # the signal's name ("SIGTERM") when one stopped the run
     unfinished: list[str] = field(default_factory=list)  # tests running when it stopped
+    collected: int | None = None  # tests selected to run; None where nobody counted
+    stopped: str | None = None  # what ended the run before its tests did ("pytest.exit: bye")
     load: dict[str, Any] | None = None  # load figures: name → value, optional "series"
     outcome: Outcome | None = None  # decided once the run ended (harness.report.outcome)
 
@@ -134,6 +136,10 @@ class RunResult:
         for test in self.tests:
             counts[test.status] += 1
         return {**counts, "errors": len(self.collection_errors), "total": len(self.tests)}
+
+    def unreported(self) -> int:
+        """Collected tests that never reported a result (0 when nobody counted them)."""
+        return max((self.collected or 0) - len(self.tests), 0)
 
     @property
     def virtual_s(self) -> float:

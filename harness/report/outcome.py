@@ -1,8 +1,8 @@
 """The run's verdict: one object decides the exit code, the terminal, results.json and the HTML.
 
 A run passes only when it proved something: at least one test passed, none failed, nothing
-failed to collect, and it was not interrupted. Skips and "not applicable" verdicts never
-count as passes; with `strict` they fail the run.
+failed to collect, it was not interrupted and every test it collected reported. Skips and
+"not applicable" verdicts never count as passes; with `strict` they fail the run.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ import signal
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from harness.exit_codes import ExitCode, exit_code_for_signal
+
 if TYPE_CHECKING:
     from harness.report.model import RunResult
 
-Verdict = Literal["passed", "failed", "interrupted"]
+Verdict = Literal["passed", "failed", "interrupted", "error"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+__all__ = ["Outcome", "decide", "exit_code_for_signal"]
 PYTEST_USAGE_ERROR, PYTEST_INTERNAL_ERROR = 4, 3  # pytest.ExitCode values
 MAX_LISTED = 3
 
@@ -40,11 +42,6 @@ class Outcome:
         return f"{self.verdict.upper()}: {'; '.join(self.reasons)}"
 
 
-def exit_code_for_signal(signum: int) -> int:
-    """The shell's convention: 128 + the signal number (130 for SIGINT, 143 for SIGTERM)."""
-    return 128 + signum
-
-
 def _listed(items: list[str]) -> str:
     more = f", … ({len(items) - MAX_LISTED} more)" if len(items) > MAX_LISTED else ""
     return ", ".join(items[:MAX_LISTED]) + more
@@ -59,6 +56,16 @@ def _interruption(run: RunResult) -> str | None:
         return None
     during = f" during {_listed(run.unfinished)}" if run.unfinished else ""
     return f"interrupted by {run.interrupted}{during}; {_plural(len(run.tests), 'test')} finished"
+
+
+def _unreported(run: RunResult) -> str | None:
+    """Why tests that were collected never reported (pytest.exit, a stop after a failure)."""
+    missing = run.unreported()
+    if not missing:
+        return None
+    why = run.stopped or "the run stopped early"
+    during = f" during {_listed(run.unfinished)}" if run.unfinished else ""
+    return f"{missing} of {_plural(run.collected or 0, 'test')} never reported: {why}{during}"
 
 
 def _test_reasons(run: RunResult) -> list[str]:
@@ -96,14 +103,21 @@ def decide(run: RunResult, pytest_status: int | None = None) -> Outcome:
         else:
             warnings.append(note)
     if pytest_status == PYTEST_USAGE_ERROR:
-        return Outcome("failed", EXIT_USAGE, ("pytest usage error (see the message above)",))
+        return Outcome("failed", ExitCode.USAGE, ("pytest usage error (see the message above)",))
     if pytest_status == PYTEST_INTERNAL_ERROR:
-        return Outcome("failed", EXIT_INTERNAL, ("internal error (see the traceback above)",))
+        return Outcome("error", ExitCode.ERROR, ("internal error (see the traceback above)",))
     interruption = _interruption(run)
     if interruption is not None:
         signum = getattr(signal.Signals, run.interrupted or "", None)
-        code = exit_code_for_signal(signum) if signum is not None else EXIT_FAILED
+        code = exit_code_for_signal(signum) if signum is not None else ExitCode.FAILED
         return Outcome("interrupted", code, (interruption, *reasons), tuple(warnings))
+    # pytest runs nothing after a collection error: that error is the reason, not this.
+    unreported = None if run.collection_errors else _unreported(run)
+    if unreported is not None and not run.summary()["failed"]:
+        # Nothing failed, yet not every test ran: the missing ones may well have failed.
+        return Outcome("error", ExitCode.ERROR, (unreported, *reasons), tuple(warnings))
+    if unreported is not None:
+        reasons.append(unreported)
     if reasons:
-        return Outcome("failed", EXIT_FAILED, tuple(reasons), tuple(warnings))
-    return Outcome("passed", EXIT_OK, (), tuple(warnings))
+        return Outcome("failed", ExitCode.FAILED, tuple(reasons), tuple(warnings))
+    return Outcome("passed", ExitCode.PASSED, (), tuple(warnings))

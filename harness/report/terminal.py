@@ -20,6 +20,7 @@ STYLES = {
     "not_covered": "bold yellow",
     "not_run": "dim",
     "interrupted": "bold red",
+    "error": "bold red",
 }
 
 

@@ -34,10 +34,52 @@ class EventStream(StreamingResponse):
 
 
 _CHAT_ERRORS = (400, 401, 405, 413, 422)
+
+
+def _event_schema(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """One server-sent event as OpenAPI 3.1 readers take it: its name, and JSON `data`."""
+    return {
+        "type": "object",
+        "required": ["event", "data"],
+        "properties": {
+            "event": {"const": name},
+            "data": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": {
+                    "type": "object",
+                    "required": list(data),
+                    "properties": data,
+                    "additionalProperties": False,
+                },
+            },
+        },
+    }
+
+
+# The stream is `chunk` events with a piece of the reply each, then one `done`; the
+# schema describes one event (before OpenAPI 3.2's `itemSchema`, `schema` does so).
 _EVENTS_DOC = {
     "description": '`event: chunk` (several, `data: {"text"}`), then `event: done`'
     ' (`data: {"reply", "at"}`)',
-    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    "content": {
+        "text/event-stream": {
+            # `type` replaces the string FastAPI gives a streaming response's schema.
+            "schema": {
+                "type": "object",
+                "oneOf": [
+                    _event_schema("chunk", {"text": {"type": "string"}}),
+                    _event_schema(
+                        "done",
+                        {
+                            "reply": {"type": "string"},
+                            "at": {"type": "string", "format": "date-time"},
+                        },
+                    ),
+                ],
+            }
+        }
+    },
 }
 
 

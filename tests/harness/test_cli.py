@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from harness.cli import main
+from harness.exit_codes import ExitCode, help_table, markdown_table
 from harness.runner import ConfigError, RunOptions, run
 from harness.server import AppServer
 
@@ -259,8 +260,28 @@ def test_help_describes_the_product_and_lists_exit_codes(
     out = capsys.readouterr().out
     assert "never throws an active user back to the\nlogin page" in out
     assert "thin command line" not in out
-    for code, meaning in [("0", "passed"), ("1", "failed"), ("2", "usage"), ("130", "interrupted")]:
-        assert re.search(rf"^  {code} +.*{meaning}", out, re.MULTILINE), (code, out)
+    for code in ExitCode:
+        first_words = " ".join(code.meaning.split()[:3])
+        assert re.search(rf"^  {code.value} +{re.escape(first_words)}", out, re.MULTILINE), out
+
+
+def test_run_help_and_the_readme_list_the_same_exit_codes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["run", "--help"]) == 0
+    assert help_table() in capsys.readouterr().out
+    readme = Path(__file__).parents[2] / "README.md"
+    assert markdown_table() in readme.read_text(encoding="utf-8")
+    assert [int(code) for code in ExitCode] == [0, 1, 2, 3, 130, 143]
+
+
+def test_run_with_an_unknown_suite_says_so_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["run", "--suite", "nosuch"]) == ExitCode.USAGE
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("session-harness run: argument --suite: invalid choice: 'nosuch'")
 
 
 def test_failure_text_in_the_terminal_keeps_square_brackets(

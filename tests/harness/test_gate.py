@@ -117,3 +117,75 @@ def test_plain_pytest_with_the_report_exits_non_zero_when_every_test_skipped(
     result = pytester.runpytest("--harness-report", "reports")
     assert result.ret == 1
     result.stdout.fnmatch_lines(["session-harness: FAILED: no test passed*"])
+
+
+THREE = """
+import os, signal
+import pytest
+
+def test_1_first(recorder):
+    pass
+
+def test_2_ends_the_run(recorder):
+    {ending}
+
+def test_3_fails(recorder):
+    assert False, "never seen by a run that lies"
+"""
+ENDINGS = {
+    "os._exit(0)": "os._exit(0)",
+    "pytest.exit(returncode=0)": 'pytest.exit("bye", returncode=0)',
+    "SIGSEGV": "os.kill(os.getpid(), signal.SIGSEGV)",
+}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_a_test_that_ends_the_run_leaves_an_error_report_naming_it(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str], ending: str
+) -> None:
+    files = {"test_three.py": THREE.format(ending=ENDINGS[ending])}
+    code, terminal, summary, html = gate(pytester.path, files, ["--suite", "api"], capsys)
+    assert code == 3
+    assert summary["outcome"] == "error" and summary["exit_code"] == 3
+    assert (summary["passed"], summary["failed"], summary["total"]) == (1, 0, 1)
+    assert "test_2_ends_the_run" in summary["reasons"][0]  # type: ignore[index]
+    assert "of 3 tests" in summary["reasons"][0]  # type: ignore[index]
+    assert "ERROR" in terminal and '<div class="verdict">ERROR</div>' in html
+
+
+def test_a_report_left_by_the_previous_run_is_not_taken_for_this_one(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = pytester.path / "scenarios" / "api"
+    folder.mkdir(parents=True)
+    (folder / "test_ok.py").write_text(PASSING)
+    assert main(["run", "--report-dir", "out"]) == 0
+    (folder / "test_ok.py").write_text(THREE.format(ending=ENDINGS["os._exit(0)"]))
+    assert main(["run", "--report-dir", "out"]) == 3
+    latest = json.loads((pytester.path / "out" / "latest" / "results.json").read_text())
+    assert latest["summary"]["outcome"] == "error"
+    runs = [p for p in (pytester.path / "out").iterdir() if p.is_dir() and not p.is_symlink()]
+    assert len(runs) == 2 and all((run / "results.json").is_file() for run in runs)
+
+
+def test_a_conftest_with_a_syntax_error_fails_the_run_with_a_report(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (pytester.path / "scenarios").mkdir()
+    (pytester.path / "scenarios" / "conftest.py").write_text(BROKEN)
+    code, terminal, summary, html = gate(pytester.path, {"test_ok.py": PASSING}, [], capsys)
+    assert code == 1
+    assert summary["outcome"] == "failed" and summary["errors"] == 1
+    reason = "1 collection error: scenarios/conftest.py (SyntaxError: invalid syntax"
+    assert summary["reasons"][0].startswith(reason)  # type: ignore[index]
+    assert "FAILED" in terminal and "SyntaxError" in html
+
+
+def test_pytest_exit_in_a_plain_pytest_run_is_not_a_pass(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\naddopts = -p no:cacheprovider\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    pytester.makepyfile(test_three=THREE.format(ending=ENDINGS["pytest.exit(returncode=0)"]))
+    result = pytester.runpytest_subprocess("--harness-report", "reports")
+    assert result.ret == 3
+    result.stdout.fnmatch_lines(["session-harness: ERROR: 2 of 3 tests never reported*"])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -91,3 +93,49 @@ async def test_app_server_async_context_manager_starts_and_stops() -> None:
             assert (await client.get("/api/auth/config")).status_code == 200
         pid = running.pid
     assert pid is not None and not process_exists(pid)
+
+
+def _read_answer(sock: socket.socket) -> bytes:
+    """One HTTP answer: its head, then as many body bytes as its content-length says."""
+    reply = b""
+    while b"\r\n\r\n" not in reply and (chunk := sock.recv(65536)):
+        reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    length = next(
+        (
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        0,
+    )
+    while len(body) < length and (chunk := sock.recv(65536)):
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def _oversized_answer(port: int, size: int) -> tuple[bytes, float]:
+    head = (
+        f"GET /api/chat/history HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {'a' * size}\r\n\r\n"
+    ).encode()
+    started = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        # it answered and closed before reading all of it
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(head)
+        reply = _read_answer(sock)
+    return reply, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("size", [20_000, 1_000_000])
+def test_app_server_answers_an_oversized_header_431_in_json_within_50_ms(
+    server: AppServer, size: int
+) -> None:
+    """Past the app's 16 KiB its middleware answers; past the server's bound, the server
+    itself (`reference_app.protocol`), before reading the rest."""
+    answers = [_oversized_answer(server.port, size) for _ in range(5)]
+    reply, _ = answers[0]
+    assert reply.startswith(b"HTTP/1.1 431 "), reply[:200]
+    assert b'{"error":' in reply and b'"headers_too_large"' in reply
+    assert sorted(seconds for _, seconds in answers)[2] < 0.050
