@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from harness.conformance.options import add_check_command
 from harness.load.options import add_load_arguments
+from harness.recording.options import add_profile_command, profile
 from harness.run_options import add_run_command, run_options
 
 if TYPE_CHECKING:
@@ -234,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.set_defaults(handler=serve)
     add_run_command(commands).set_defaults(handler=run)
     add_check_command(commands).set_defaults(handler=check)
+    add_profile_command(commands).set_defaults(handler=profile)
     init_cmd = commands.add_parser("init", help="write a starter project into a folder")
     init_cmd.add_argument("directory", type=Path, nargs="?", default=Path("."))
     init_cmd.set_defaults(handler=init)
