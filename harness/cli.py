@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 from harness.conformance.options import add_check_command
 from harness.exit_codes import ExitCode, help_table
 from harness.load.options import add_load_arguments
+from harness.recording.options import add_profile_command, profile
 from harness.run_options import add_run_command, run_options
 
 if TYPE_CHECKING:
@@ -233,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.set_defaults(handler=serve)
     add_run_command(commands).set_defaults(handler=run)
     add_check_command(commands).set_defaults(handler=check)
+    add_profile_command(commands).set_defaults(handler=profile)
     init_cmd = commands.add_parser("init", help="write a starter project into a folder")
     init_cmd.add_argument("directory", type=Path, nargs="?", default=Path("."))
     init_cmd.set_defaults(handler=init)
