@@ -374,8 +374,12 @@ class BrowserTab:
         dialog = self.page.locator(spec.locator).first
         if not await visible(self.page, spec.locator):
             return None
-        text = (await dialog.inner_text()).strip()
-        kind = await dialog.get_attribute(spec.kind_attribute) if spec.kind_attribute else None
+        try:  # the warning may go away while it is read: then none is shown
+            text = (await dialog.inner_text(timeout=1000)).strip()
+            attribute = spec.kind_attribute
+            kind = await dialog.get_attribute(attribute, timeout=1000) if attribute else None
+        except PlaywrightError:
+            return None
         if kind is None:
             kind = _kind_by_text(text, spec.idle_text, spec.absolute_text)
         left = await self._seconds_left(text)
@@ -389,9 +393,13 @@ class BrowserTab:
         spec = self.ui.warning
         if spec is not None and spec.countdown is not None:
             countdown = self.page.locator(spec.countdown).first
-            if spec.seconds_attribute is not None:
-                return float(await countdown.get_attribute(spec.seconds_attribute) or 0)
-            text = await countdown.inner_text()
+            try:  # the warning may go away while it is read
+                if spec.seconds_attribute is not None:
+                    seconds = await countdown.get_attribute(spec.seconds_attribute, timeout=1000)
+                    return float(seconds or 0)
+                text = await countdown.inner_text(timeout=1000)
+            except PlaywrightError:
+                return 0.0
         return seconds_in(text) or 0.0
 
     # -- helpers --------------------------------------------------------------------------
