@@ -34,6 +34,7 @@ class Network:
 
     offline: bool = False
     _faults: list[Fault] = field(default_factory=list)
+    _latency: dict[str, float] = field(default_factory=dict)
 
     def fail_next(
         self,
@@ -55,9 +56,22 @@ class Network:
         """The next `times` matching requests reach the server; the client never sees the answer."""
         self._faults.append(Fault(path_prefix, _positive(times), "lost"))
 
+    def slow(self, path_prefix: str = "/", seconds: float = 0.5) -> None:
+        """Every matching request waits `seconds` before it is sent on (a slow link to the
+        auth server): requests started together stay in flight together."""
+        if seconds < 0:
+            raise ValueError(f"seconds must not be negative, got {seconds}")
+        self._latency[path_prefix] = seconds
+
+    def latency(self, path: str) -> float:
+        """How long a request to `path` waits before it is sent on (the longest prefix wins)."""
+        matching = [prefix for prefix in self._latency if path.startswith(prefix)]
+        return self._latency[max(matching, key=len)] if matching else 0.0
+
     def clear(self) -> None:
         self.offline = False
         self._faults.clear()
+        self._latency.clear()
 
     def consume(self, path: str) -> Fault | None:
         """The fault for a request to `path` about to be sent, counted as used; None: deliver."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ ANSWER_GRACE_S = 0.01
 APP_CLOCK_TOLERANCE = timedelta(seconds=1)
 LOCKS_BARRIER = "() => navigator.locks ? navigator.locks.query().then(() => 0) : 0"
 DEFAULT_TIMEOUT_MS = 15_000
+# How long closing waits for the bodies of answers already in (a hung body is not waited for).
+CLOSE_DRAIN_S = 5.0
 PURPOSES = ("login", "refresh", "logout", "logout_all", "probe", "action", "stream")
 
 
@@ -362,4 +365,7 @@ class BrowserProfile:
         return None if self.step is None else self._clock_at + self.step
 
     async def close(self) -> None:
+        for tab in self.tabs:  # answers already in are recorded before their pages go
+            with contextlib.suppress(PlaywrightError, TimeoutError):
+                await asyncio.wait_for(tab.recording.drain(), CLOSE_DRAIN_S)
         await self.context.close()

@@ -153,11 +153,12 @@ class TabRecorder:
         self._refresh_sent_at: datetime | None = None
         self._last_url = ""
         self._navigations: set[asyncio.Task[None]] = set()
+        self._responses: set[asyncio.Task[None]] = set()
         self._bodies: set[asyncio.Task[None]] = set()
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
         page.on("request", self._on_request)
-        page.on("response", self._on_response)
+        page.on("response", self._track_response)
         page.on("requestfailed", self._on_request_failed)
         page.on("framenavigated", self._track_navigation)
         page.on("dialog", self._on_dialog)
@@ -270,6 +271,12 @@ class TabRecorder:
         if expires is not False:
             self.lifecycle(TokenAdopted, access_expires_at=expires)
 
+    def _track_response(self, response: Response) -> None:
+        # A body is read after the event: the task is kept so `settle()` waits for it.
+        task = asyncio.ensure_future(self._on_response(response))
+        self._responses.add(task)
+        task.add_done_callback(self._responses.discard)
+
     async def _on_response(self, response: Response) -> None:
         request = response.request
         purpose = self._purpose(request)
@@ -358,8 +365,14 @@ class TabRecorder:
         if self._leaving and not await self.pages.on_login_page(self.page):
             with contextlib.suppress(PlaywrightError):
                 await self._arrive_at_login(LEAVING_TIMEOUT_MS / 1000)
+        await self.drain()
         if self._navigations:
             await asyncio.gather(*list(self._navigations), return_exceptions=True)
+
+    async def drain(self) -> None:
+        """Wait until the responses seen so far are recorded (their bodies read)."""
+        if self._responses:
+            await asyncio.gather(*list(self._responses), return_exceptions=True)
 
     async def _arrive_at_login(self, timeout_s: float) -> None:
         if await first_true({"login": lambda: self.pages.on_login_page(self.page)}, timeout_s):

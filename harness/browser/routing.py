@@ -11,11 +11,12 @@ It applies what the simulated profile gets from its `ClientOptions` and its `Net
 - the faults of `harness.faults.Network`: offline and `fail_next` abort the request (or
   answer with a proxy's status); `lose_next_response` lets the request reach the app (sent
   by the harness with the profile's cookies) and then aborts it, so the page never sees the
-  answer, its cookies included.
+  answer, its cookies included; `slow` holds the request before it is sent on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -89,6 +90,8 @@ class ProfileRouting:
         if self.network.offline:
             await route.abort("internetdisconnected")
             return
+        if (latency := self.network.latency(path)) > 0:
+            await asyncio.sleep(latency)
         if self.app_clock is not None:
             await self.app_clock()
         if (fault := self.network.consume(path)) is not None:

@@ -38,6 +38,8 @@ DEFAULT_TIMEOUT_S = 15.0
 # A page that ended its session is on its way to the login page: give it this long.
 NAVIGATION_TIMEOUT_S = 5.0
 MESSAGE_TIMEOUT_S = 2.0
+# A control found visible a moment ago that cannot be used within this is gone or covered.
+ACT_TIMEOUT_MS = 5_000
 _SET_VISIBILITY = """hidden => {
     Object.defineProperty(document, 'visibilityState',
         {configurable: true, get: () => hidden ? 'hidden' : 'visible'});
@@ -178,12 +180,7 @@ class BrowserTab:
             return action.error is not None and await visible(self.page, action.error)
 
         with self._refusals(paths) as refusals:
-            if action.fill is not None:
-                await self.page.locator(action.fill).fill(text)
-            if action.click is not None:
-                await self.page.locator(action.click).click()
-            else:
-                await self.page.locator(action.fill or "body").press("Enter")
+            await self._act(action.fill, action.click, text)
             found = await first_true(
                 {"result": answered, "login": self._at_login, "error": failed}, DEFAULT_TIMEOUT_S
             )
@@ -199,6 +196,28 @@ class BrowserTab:
             )
         shown = action.error or ""
         raise ConnectionProblem((await self.page.locator(shown).first.inner_text()).strip())
+
+    async def _act(self, fill: str | None, click: str | None, text: str) -> None:
+        """Fill and click as the user would; a page that left for the login page meanwhile
+        (a timer ended the session) signs the user out instead of timing out."""
+        controls = [c for c in (fill, click) if c is not None]
+
+        async def ready() -> bool:
+            return all([await visible(self.page, control) for control in controls])
+
+        found = await first_true({"ready": ready, "login": self._at_login}, DEFAULT_TIMEOUT_S)
+        if found == "login":
+            await self._raise_signed_out()
+        try:
+            if fill is not None:
+                await self.page.locator(fill).fill(text, timeout=ACT_TIMEOUT_MS)
+            if click is not None:
+                await self.page.locator(click).click(timeout=ACT_TIMEOUT_MS)
+            else:
+                await self.page.locator(fill or "body").press("Enter", timeout=ACT_TIMEOUT_MS)
+        except PlaywrightError:
+            await self._signed_out_if_leaving()
+            raise
 
     @contextmanager
     def _refusals(self, paths: set[str]) -> Iterator[list[Response]]:

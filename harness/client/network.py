@@ -21,7 +21,7 @@ class FaultyTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         # Yield once with the request (and its cookie) already built: requests started in the
         # same instant by several tabs overlap in flight, as they would in a browser.
-        await asyncio.sleep(0)
+        await asyncio.sleep(self._network.latency(request.url.path))
         if self._network.offline:
             raise httpx.ConnectError("network offline", request=request)
         fault = self._network.consume(request.url.path)

@@ -55,8 +55,11 @@ async def active_user_with_three_tabs(
     promise: Promise,
     pace: Pace,
     options: ClientOptions | None = None,
+    refresh_latency: float = 0.0,
 ) -> tuple[ProfileDriver, list[TabDriver]]:
     user = await profile(options=options)
+    if refresh_latency:
+        user.network.slow(promise.profile.path_of("refresh"), refresh_latency)
     tabs = [await user.login(), await user.open_tab(), await user.open_tab()]
     step = step_of(promise, pace)
     await work_in_every_tab(tabs, clock, pace, step, round(TOKENS * promise.access_ttl / step))
@@ -95,7 +98,8 @@ async def test_per_tab_refresh_lock_without_grace_is_caught_redirecting_the_user
     profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
 ) -> None:
     # Regression: tabs refresh on their own with the shared cookie; the server sees reuse.
+    # A slow auth server keeps the tabs' refreshes in flight together, as real latency does.
     options = ClientOptions(shared_lock=False)
-    await active_user_with_three_tabs(profile, clock, promise, pace, options)
+    await active_user_with_three_tabs(profile, clock, promise, pace, options, refresh_latency=0.5)
     with pytest.raises(CheckFailed, match="refresh_reused"):
         checks.no_redirect_to_login(recorder)
