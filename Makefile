@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test serve lint chromium clean
+.PHONY: run test check serve lint chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,8 +20,13 @@ chromium:
 run: $(STAMP) chromium
 	$(VENV)/bin/session-harness run
 
+# Two workers: the Chromium tests in one of them, one at a time (conftest.py), the rest beside.
 test: $(STAMP) chromium lint
-	$(PY) -m pytest -q --ignore-console-events
+	$(PY) -m pytest -q --ignore-console-events -n 2 --dist loadgroup
+
+# The quick loop: lint, then the tests that start no process, no server and no browser.
+check: $(STAMP) lint
+	$(PY) -m pytest -q --in-process-only
 
 serve: $(STAMP)
 	$(VENV)/bin/session-harness serve

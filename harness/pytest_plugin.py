@@ -92,6 +92,9 @@ MARKERS = (
     "Chromium; default both); a driver given as name=reason does not run and the parity "
     "table says why; each run belongs to its driver's suite",
 )
+# Fixtures that start Playwright: a test reaching any of them (directly or through another
+# fixture) is a browser test, wherever it lives.
+BROWSER_FIXTURES = frozenset({"browser", "playwright", "browser_profiles", "browser_clock"})
 _COLLECTOR = "session_harness_collector"
 _STARTED = pytest.StashKey[float]()
 _GUARD = pytest.StashKey[SignalGuard]()
@@ -199,6 +202,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     tryfirst: the markers added here (`AC1`) must exist before `-m` and `-k` select.
     """
     in_session_loop = pytest.mark.asyncio(loop_scope="session")
+    # Under pytest-xdist's `--dist loadgroup` the Chromium tests share one worker, one after
+    # another as in a serial run, so their real-time waits keep their margins.
+    in_one_worker = (
+        pytest.mark.xdist_group("browser") if config.pluginmanager.hasplugin("xdist") else None
+    )
     kept: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
@@ -210,14 +218,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for ac in acs:
             for name in criterion_markers(config, ac):
                 item.add_marker(name)
-        if suite == "browser":
+        if suite == "browser" or _uses_a_browser(item) or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
-            if is_async_test(item):  # the browser and its servers live in the session's loop
-                item.add_marker(in_session_loop, append=False)
+            if in_one_worker is not None:
+                item.add_marker(in_one_worker)
+        if suite == "browser" and is_async_test(item):
+            # The browser and its servers live in the session's loop.
+            item.add_marker(in_session_loop, append=False)
         (kept if selected(config, suite, acs) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+def _uses_a_browser(item: pytest.Item) -> bool:
+    """A test that reaches a browser fixture (its own or the plugin's): `-m "not browser"`
+    leaves it out, so deselecting the browser never starts Chromium."""
+    names = getattr(item, "fixturenames", ())
+    return any(name in BROWSER_FIXTURES for name in names)
 
 
 @pytest.fixture

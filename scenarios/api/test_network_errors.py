@@ -62,7 +62,10 @@ async def test_offline_during_refresh_retries_shows_a_banner_and_keeps_the_sessi
             "sat offline (a refresh lost while the user acts: the next scenario)"
         )
     if user.policy.known:  # the retries the client says it makes, then a graceful error
-        assert tuple(r.delay_s for r in retries) == user.policy.retry_delays
+        # To the step the clock moved in: a page's timer may fire on either side of it.
+        step = 0 if pace.precision == timedelta(0) else 1
+        delays = tuple(r.delay_s for r in retries)
+        assert delays == pytest.approx(user.policy.retry_delays, abs=step), delays
     assert await tab.signed_in()
     checks.banner_says_connection_problem(user.policy, await tab.banner())
     assert recorder.count(BannerShown) >= 1

@@ -141,3 +141,38 @@ def test_drivers_marker_naming_an_unknown_or_repeated_driver_fails_to_collect_sa
     result = pytester.runpytest()
     result.stdout.fnmatch_lines(["*test_x: @pytest.mark.drivers: name each of api, browser*"])
     assert result.ret == pytest.ExitCode.INTERRUPTED
+
+
+# A test of the user's own that asks for Playwright through a fixture, however deep.
+OWN_BROWSER_FIXTURE = """
+import pytest
+
+
+@pytest.fixture
+def playwright():
+    raise AssertionError("deselected by -m 'not browser': never set up")
+
+
+@pytest.fixture
+def page(playwright):
+    return playwright
+
+
+def test_reaches_playwright(page):
+    pass
+
+
+def test_plain():
+    pass
+"""
+
+
+def test_a_test_reaching_a_browser_fixture_is_marked_browser_and_deselected_with_it(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini(INI)
+    pytester.makepyfile(test_own=OWN_BROWSER_FIXTURE)
+    result = pytester.runpytest("-m", "not browser")
+    result.assert_outcomes(passed=1, deselected=1)
+    result = pytester.runpytest("-m", "browser")
+    result.assert_outcomes(errors=1, deselected=1)

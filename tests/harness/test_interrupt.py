@@ -63,8 +63,23 @@ def test_holds(tmp_path):
 WAIT_FOR = {"api": None, "browser": "chromium", "load": "locust"}
 
 
+def alive(process: psutil.Process) -> bool:
+    """Running and not a zombie; a process that ended while it was asked is not."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def command_of(process: psutil.Process) -> str:
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def descendants(process: psutil.Process) -> list[psutil.Process]:
-    return [p for p in process.children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
+    return [p for p in process.children(recursive=True) if alive(p)]
 
 
 def wait_until_holding(run: subprocess.Popen[str], mark: Path, needs: str | None) -> None:
@@ -72,7 +87,7 @@ def wait_until_holding(run: subprocess.Popen[str], mark: Path, needs: str | None
     process = psutil.Process(run.pid)
     while time.monotonic() < deadline:
         assert run.poll() is None, run.communicate()[0][-3000:]
-        commands = " ".join(" ".join(p.cmdline()) for p in descendants(process))
+        commands = " ".join(command_of(p) for p in descendants(process))
         if mark.exists() and (needs is None or needs in commands):
             time.sleep(1.0)  # well inside the wait
             return
@@ -118,8 +133,8 @@ def test_sigterm_mid_suite_writes_an_interrupted_report_and_leaves_no_process(
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
     assert run.returncode == 143, output[-3000:]
-    left = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
-    assert left == [], [p.cmdline() for p in left]
+    left = [p for p in started if alive(p)]
+    assert left == [], [command_of(p) for p in left]
     report = tmp_path / "out" / "latest"
     doc = json.loads((report / "results.json").read_text())
     assert doc["summary"]["outcome"] == "interrupted" and doc["summary"]["exit_code"] == 143
@@ -145,10 +160,10 @@ def test_sigterm_during_the_bug_catalogue_stops_every_suite_it_started(tmp_path:
     )
     wait_until_holding(run, mark, None)
     started = descendants(psutil.Process(run.pid))
-    assert any("pytest" in " ".join(p.cmdline()) for p in started)
+    assert any("pytest" in command_of(p) for p in started)
     run.send_signal(signal.SIGTERM)
     output = run.communicate(timeout=60)[0]
     assert run.returncode == 143, output[-2000:]
     assert "interrupted" in output
-    _, alive = psutil.wait_procs(started, timeout=5)
-    assert not alive, [" ".join(p.cmdline()[:4]) for p in alive]
+    _, still = psutil.wait_procs(started, timeout=5)
+    assert not still, [command_of(p)[:80] for p in still]
