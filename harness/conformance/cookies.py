@@ -16,6 +16,8 @@ from http.cookies import CookieError, Morsel, SimpleCookie
 
 from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
 
+HOST_PREFIX = "__Host-"
+
 
 class MalformedCookie(ValueError):
     """A Set-Cookie header of the cookie that a browser cannot read as the app meant."""
@@ -191,6 +193,11 @@ def scope(cookie: SetCookie, refresh_path: str, ordinary: Mapping[str, str]) -> 
             FAIL,
             f"{shown} does not cover the refresh path {refresh_path}: "
             "the browser never sends the cookie there",
+        )
+    if cookie.path == "/" and cookie.name.startswith(HOST_PREFIX):
+        # RFC 6265bis §4.1.3.2: a __Host- cookie must be Path=/, bought with its host lock.
+        return Judgement(
+            WARN, f"{shown}, as {HOST_PREFIX} requires: the token travels with every request"
         )
     if cookie.path == "/":
         return Judgement(FAIL, f"{shown}: the refresh token travels with every request to the app")

@@ -96,6 +96,12 @@ def test_scope_fails_at_the_root_and_where_the_refresh_path_is_not_covered() -> 
     assert wide.verdict == WARN and "[action] /api/chat" in wide.text
 
 
+def test_scope_at_the_root_only_warns_for_a_host_prefixed_cookie_which_must_be_there() -> None:
+    [host] = cookies.read(["__Host-rt=x; Secure; Path=/"], "__Host-rt", LOGIN)
+    judged = cookies.scope(host, "/api/auth/refresh", {})
+    assert judged.verdict == WARN and "__Host- requires" in judged.text
+
+
 def test_lifetime_against_the_promised_refresh_ttl() -> None:
     ttl = 7 * DAY
 
