@@ -17,6 +17,10 @@ from http.cookies import CookieError, Morsel, SimpleCookie
 from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
 
 HOST_PREFIX = "__Host-"
+# The attributes a `http.cookies.Morsel` reads (its documentation lists them).
+_MORSEL_ATTRIBUTES = frozenset(
+    {"expires", "path", "comment", "domain", "max-age", "secure", "httponly", "version", "samesite"}
+)
 
 
 class MalformedCookie(ValueError):
@@ -90,12 +94,21 @@ def read(headers: Sequence[str], name: str, request_path: str) -> list[SetCookie
 def _morsel(header: str, name: str) -> Morsel[str]:
     parsed: SimpleCookie = SimpleCookie()
     try:
-        parsed.load(header)
+        parsed.load(_known_attributes(header))
     except CookieError as exc:
         raise MalformedCookie(f"it does not parse ({exc})", header) from None
     if name not in parsed:
         raise MalformedCookie("it does not parse as a cookie", header)
     return parsed[name]
+
+
+def _known_attributes(header: str) -> str:
+    """The header without the attributes `http.cookies` does not know (Partitioned, Priority):
+    it would read `Priority=High` as a second cookie that takes the attributes after it, and
+    give up on a whole header over a flag such as `Partitioned`."""
+    first, *attributes = header.split(";")
+    kept = [a for a in attributes if a.partition("=")[0].strip().lower() in _MORSEL_ATTRIBUTES]
+    return ";".join([first, *kept])
 
 
 def default_path(request_path: str) -> str:
@@ -117,9 +130,10 @@ def path_matches(request_path: str, cookie_path: str) -> bool:
 def sent_at(headers: Mapping[str, str], fallback: datetime) -> datetime:
     """When the server wrote the answer (its Date header), to read an Expires against."""
     try:
-        return parsedate_to_datetime(headers["date"])
+        moment = parsedate_to_datetime(headers["date"])
     except (KeyError, TypeError, ValueError):
         return fallback
+    return _aware(moment)
 
 
 def lifetime_s(cookie: SetCookie, now: datetime) -> float | None:
@@ -141,6 +155,11 @@ def _expires(cookie: SetCookie) -> datetime:
         moment = parsedate_to_datetime(cookie.expires)
     except (TypeError, ValueError):
         raise MalformedCookie(f"Expires={cookie.expires} is not a date", cookie.header) from None
+    return _aware(moment)
+
+
+def _aware(moment: datetime) -> datetime:
+    """An HTTP date is UTC; `-0000` (RFC 5322's "unknown zone") parses naive."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
@@ -245,8 +264,8 @@ def cleared(set_by_login: SetCookie, by_logout: Sequence[SetCookie], now: dateti
         where = ", ".join(_where(cookie) for cookie in by_logout)
         return Judgement(
             FAIL,
-            f"the logout clears {where} but the sign-in set "
-            f"{_where(set_by_login)}: the browser keeps the refresh cookie",
+            f"the logout clears {where}, not the sign-in's {_where(set_by_login)}: "
+            "the browser keeps it",
         )
     last = twins[-1]  # of two headers for one cookie, a browser keeps the later
     if expired(last, now):

@@ -31,7 +31,7 @@ def cookie_name(session: RawSession) -> str:
 def shown(session: RawSession, *found: cookies.SetCookie) -> str:
     """The Set-Cookie headers as evidence, the token replaced by its label."""
     header = session.evidence.redactor.header
-    return " and then ".join(f"Set-Cookie: {header('set-cookie', c.header)}" for c in found)
+    return " then ".join(f"Set-Cookie: {header('set-cookie', c.header)}" for c in found)
 
 
 def read(session: RawSession, headers: tuple[str, ...], path: str) -> list[cookies.SetCookie]:
@@ -140,4 +140,7 @@ async def test_logout_clears_the_refresh_cookie_the_sign_in_set(
         judgement = cookies.cleared(cookie, by_logout, now)
     except cookies.MalformedCookie as exc:
         judgement = cookies.Judgement(FAIL, f"a malformed clearing cookie, {exc.why}")
-    judged(judgement, verdict, shown(session, cookie, *by_logout))
+    # The harness's own jar (http.cookiejar) keys cookies as a browser does: a second opinion.
+    kept = "still holds" if session.current_refresh_token() else "no longer holds"
+    evidence = f"a cookie jar {kept} it after {shown(session, cookie, *by_logout)}"
+    judged(judgement, verdict, evidence)

@@ -30,6 +30,12 @@ def test_read_takes_only_the_named_cookie_and_its_attributes() -> None:
     assert found.http_only and found.secure and not found.same_site
 
 
+def test_read_keeps_the_attributes_after_one_http_cookies_does_not_know() -> None:
+    headers = [f"{NAME}=tok; Priority=High; HttpOnly; Partitioned; Secure; Path=/api/auth"]
+    [found] = cookies.read(headers, NAME, LOGIN)
+    assert (found.http_only, found.secure, found.path) == (True, True, "/api/auth")
+
+
 def test_read_without_path_defaults_to_the_directory_of_the_request() -> None:
     assert cookie("; HttpOnly").path == "/api/auth"
     assert cookie("; HttpOnly").path_attribute == ""
@@ -139,7 +145,9 @@ def test_cleared_passes_when_the_logout_expires_the_same_name_and_path() -> None
 def test_cleared_fails_when_the_logout_expires_another_path() -> None:
     judged = cookies.cleared(cookie(), logout(f'{NAME}=""; Max-Age=0; Path=/'), NOW)
     assert judged.verdict == FAIL
-    assert "Path=/ but the sign-in set refresh_token at Path=/api/auth" in judged.text
+    assert "clears refresh_token at Path=/, not the sign-in's refresh_token at Path=/api/auth" in (
+        judged.text
+    )
 
 
 def test_cleared_fails_without_a_clearing_cookie_and_warns_on_an_emptied_one() -> None:
@@ -160,6 +168,7 @@ def test_cleared_compares_the_domain_too() -> None:
 
 def test_sent_at_reads_the_date_header_else_the_fallback() -> None:
     assert cookies.sent_at({"date": "Tue, 08 Dec 2026 12:00:00 GMT"}, NOW.replace(hour=1)) == NOW
+    assert cookies.sent_at({"date": "Tue, 08 Dec 2026 12:00:00 -0000"}, NOW) == NOW
     assert cookies.sent_at({"date": "garbage"}, NOW) == NOW
     assert cookies.sent_at({}, NOW) == NOW
 
@@ -192,6 +201,8 @@ def test_clean_reference_app_passes_every_cookie_check(
     }
     evidence = verdicts["refresh_cookie_is_http_only"]["reason"]
     assert "Set-Cookie: refresh_token=<refresh#1>; HttpOnly; Path=/api/auth" in evidence
+    logout = verdicts["logout_clears_the_refresh_cookie_the_sign_in_set"]["reason"]
+    assert "a cookie jar no longer holds it" in logout
 
 
 @pytest.mark.parametrize(
@@ -207,7 +218,7 @@ def test_clean_reference_app_passes_every_cookie_check(
         (
             "logout_clears_wrong_path",
             "logout_clears_the_refresh_cookie_the_sign_in_set",
-            "clears refresh_token at Path=/ but the sign-in set refresh_token at Path=/api/auth",
+            "not the sign-in's refresh_token at Path=/api/auth: the browser keeps it",
         ),
     ],
 )
@@ -221,3 +232,5 @@ def test_cookie_regression_fails_its_check_with_the_header_seen(
     verdict = cookie_verdicts(pytester, monkeypatch, regression)[check]
     assert verdict["verdict"] == FAIL, verdict
     assert says in verdict["reason"] and "Set-Cookie: refresh_token=" in verdict["reason"]
+    if check.startswith("logout"):
+        assert "(a cookie jar still holds it after Set-Cookie: refresh_token=" in verdict["reason"]
