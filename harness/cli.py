@@ -162,7 +162,7 @@ def mutants(args: argparse.Namespace) -> int:
     """Run the bug catalogue: each deliberate regression against the suites; exit 1 on a miss."""
     from harness.catalogue import CatalogueError, Plan, run_catalogue
     from harness.catalogue.report import write_json
-    from harness.catalogue.runner import suite_command
+    from harness.catalogue.runner import optional_suite, suite_command
     from harness.catalogue.summary import describe_run, summary_lines
     from harness.exit_codes import exit_code_for_signal
     from harness.interrupts import SignalGuard, Terminated
@@ -177,8 +177,9 @@ def mutants(args: argparse.Namespace) -> int:
             suite_command(root, "api", (), *PYTEST_INI),
             suite_command(root, "browser", (), *PYTEST_INI),
             jobs=args.jobs,
-            stop_at_first=frozenset() if args.all_tests else frozenset({"api", "browser"}),
+            stop_at_first=frozenset() if args.all_tests else Plan.stop_at_first,
             history=None if args.cold else root / ".pytest_cache" / "session-harness-mutants",
+            conformance=optional_suite(root, "conformance", *PYTEST_INI),
         )
         with SignalGuard():
             result = run_catalogue(

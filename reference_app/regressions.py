@@ -59,6 +59,10 @@ LOGOUT_KEEPS_SESSION = "logout_keeps_session"
 LOGOUT_ALL_CURRENT_ONLY = "logout_all_current_only"
 STATELESS_ACCESS = "stateless_access"
 ACCESS_EXP_UNCHECKED = "access_exp_unchecked"
+REFRESH_COOKIE_PATH_ROOT = "refresh_cookie_path_root"
+REFRESH_COOKIE_SCRIPT_READABLE = "refresh_cookie_script_readable"
+REFRESH_COOKIE_OUTLIVES_TTL = "refresh_cookie_outlives_ttl"
+LOGOUT_CLEARS_WRONG_PATH = "logout_clears_wrong_path"
 
 CATALOGUE: tuple[Regression, ...] = (
     _server(
@@ -153,6 +157,29 @@ CATALOGUE: tuple[Regression, ...] = (
         "expired access tokens are accepted (exp not verified)",
         "OWASP WSTG-SESS-10 (JWT exp), ASVS 5.0 9.2.1",
     ),
+    _server(
+        REFRESH_COOKIE_PATH_ROOT,
+        "the refresh cookie is set at Path=/: the token travels with every request to the app",
+        "OWASP WSTG-SESS-02 (Path attribute); RFC 6265bis §4.1.2.4",
+    ),
+    _server(
+        REFRESH_COOKIE_SCRIPT_READABLE,
+        "the refresh cookie lacks HttpOnly: any script on the page (an XSS) can read the token",
+        "OWASP WSTG-SESS-02, ASVS 5.0 3.3.4; RFC 6265bis §4.1.2.6",
+    ),
+    _server(
+        REFRESH_COOKIE_OUTLIVES_TTL,
+        "the refresh cookie's Max-Age is ten times the refresh TTL: the browser keeps on disk "
+        "a token the server no longer honours",
+        "OWASP WSTG-SESS-02 (Expires/Max-Age), ASVS 5.0 3.3; RFC 6265bis §4.1.2.2",
+    ),
+    _server(
+        LOGOUT_CLEARS_WRONG_PATH,
+        "logout expires the refresh cookie at Path=/, not at the path the sign-in set it at: "
+        "the cookie stays in the browser",
+        "OWASP WSTG-SESS-06, ASVS 5.0 7.4.1; RFC 6265 §5.3 (a cookie is keyed by name, "
+        "domain and path)",
+    ),
     _client(
         "stream_raw_fetch",
         "streaming chat uses a raw fetch that bypasses the auth client (no refresh, no retry)",
@@ -238,6 +265,20 @@ def overwrite(store: SessionStore, new: Session) -> None:
             return
         if store.replace_if_generation(stored.generation, new):
             return
+
+
+# How much longer than the refresh TTL `refresh_cookie_outlives_ttl` keeps the cookie.
+COOKIE_OUTLIVES_TTL_BY = 10
+
+
+def refresh_cookie_attributes(bugs: frozenset[str], path: str, refresh_ttl_s: int) -> str:
+    """The refresh cookie's attributes after its value (`; HttpOnly; Path=...`), bugs applied."""
+    http_only = "" if REFRESH_COOKIE_SCRIPT_READABLE in bugs else "; HttpOnly"
+    scope = "/" if REFRESH_COOKIE_PATH_ROOT in bugs else path
+    lifetime = ""
+    if REFRESH_COOKIE_OUTLIVES_TTL in bugs:
+        lifetime = f"; Max-Age={COOKIE_OUTLIVES_TTL_BY * refresh_ttl_s}"
+    return f"{http_only}; Path={scope}{lifetime}"
 
 
 def minted_secret() -> str:

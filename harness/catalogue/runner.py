@@ -1,9 +1,10 @@
 """Run the catalogue: each entry against the suites that should catch it, several at once.
 
-A server entry runs the API suite, then the browser suite only if the API suite missed it;
-a client entry runs the browser suite, and the API suite first where the harness's own client
-can have the bug (the browser run then starts with the browser variants of the scenarios that
-caught it). The clean app runs both suites: a test that fails there catches nothing.
+A server entry runs the API suite, then the conformance checks only if the API suite missed
+it, then the browser suite only if both missed it; a client entry runs the browser suite, and
+the API suite first where the harness's own client can have the bug (the browser run then
+starts with the browser variants of the scenarios that caught it). The clean app runs every
+suite: a test that fails there catches nothing.
 """
 
 from __future__ import annotations
@@ -35,15 +36,17 @@ class Entry:
 
 @dataclass(frozen=True)
 class Plan:
-    """What to run: the API and browser suites (None leaves one out), how many at once,
-    which suites' entry runs end at their first failing test (the clean app's never do), and
-    where each entry remembers the tests that caught it (None: every run starts cold)."""
+    """What to run: the API, browser and conformance suites (None leaves one out), how many
+    at once, which suites' entry runs end at their first failing test (the clean app's never
+    do), and where each entry remembers the tests that caught it (None: every run starts cold).
+    """
 
     api: SuiteCommand | None
     browser: SuiteCommand | None
     jobs: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    stop_at_first: frozenset[str] = frozenset({"api", "browser"})
+    stop_at_first: frozenset[str] = frozenset({"api", "browser", "conformance"})
     history: Path | None = None
+    conformance: SuiteCommand | None = None
 
     def history_of(self, suite: str, regression: str | None) -> Path | None:
         if self.history is None or regression is None:
@@ -163,7 +166,7 @@ def run_catalogue(
     clean: list[SuiteRun] = []
     results = [EntryResult(entry.name, entry.layer) for entry in entries]
     # Browser runs are the long ones: queued first, they do not end up alone at the end.
-    for command in (plan.browser, plan.api):
+    for command in (plan.browser, plan.api, plan.conformance):
         if command is not None:
             scheduler.submit(command, None, clean)
     for entry, result in zip(entries, results, strict=True):
@@ -194,16 +197,20 @@ def _schedule(scheduler: _Scheduler, entry: Entry, result: EntryResult) -> None:
 
         scheduler.submit(api, entry.name, result.runs, then=browser_after_api)
         return
-    if api is None:
-        if browser is not None:
-            scheduler.submit(browser, entry.name, result.runs)
+    chain = [command for command in (api, scheduler.plan.conformance, browser) if command]
+    _until_caught(scheduler, entry.name, result, chain)
+
+
+def _until_caught(
+    scheduler: _Scheduler, name: str, result: EntryResult, commands: Sequence[SuiteCommand]
+) -> None:
+    """Run `commands` one after another, each only while no run has caught the entry."""
+    if not commands or any(run.failed for run in result.runs):
         return
-
-    def browser_if_missed() -> None:
-        if browser is not None and not any(run.failed for run in result.runs):
-            scheduler.submit(browser, entry.name, result.runs)
-
-    scheduler.submit(api, entry.name, result.runs, then=browser_if_missed)
+    rest = commands[1:]
+    scheduler.submit(
+        commands[0], name, result.runs, then=lambda: _until_caught(scheduler, name, result, rest)
+    )
 
 
 _API_VARIANT = re.compile(r"\[api(?=[\]-])")
@@ -219,11 +226,20 @@ def suite_command(root: Path, suite: str, paths: Sequence[str] = (), *extra: str
 
     A scenario written once for both drivers lives under scenarios/api and runs in the
     suite of each driver: the suite is chosen with `--suite`, over both folders. The suite's
-    own folder comes first: its scenarios exist for what only that driver shows.
+    own folder comes first: its scenarios exist for what only that driver shows. Any other
+    suite (conformance) is its own folder alone.
     """
-    names = (suite, *(name for name in ("api", "browser") if name != suite))
+    shared = ("api", "browser")
+    names = (suite, *(name for name in shared if name != suite)) if suite in shared else (suite,)
     folders = [f"scenarios/{name}" for name in names if (root / "scenarios" / name).is_dir()]
     if not (root / "scenarios" / suite).is_dir():
         raise CatalogueError(f"no {suite} scenarios at {root / 'scenarios' / suite}")
     chosen = tuple(paths) or tuple(folders)
     return SuiteCommand(suite, chosen, root, ("--suite", suite, *extra))
+
+
+def optional_suite(root: Path, suite: str, *extra: str) -> SuiteCommand | None:
+    """The `suite` of the scenarios under `root`, None where they have no folder for it."""
+    if not (root / "scenarios" / suite).is_dir():
+        return None
+    return suite_command(root, suite, (), *extra)

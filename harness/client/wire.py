@@ -37,6 +37,7 @@ def reply_of(response: httpx.Response) -> Reply:
         json=body,
         cookies=dict(response.cookies),
         text=response.text if body is None else "",
+        set_cookie=tuple(response.headers.get_list("set-cookie")),
     )
 
 

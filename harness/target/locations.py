@@ -17,7 +17,8 @@ _MISSING = object()
 class Reply:
     """What the harness needs of an HTTP response, whichever library received it.
 
-    `headers` have lower-case names; `cookies` are the ones this response set (Set-Cookie).
+    `headers` have lower-case names; `cookies` are the ones this response set (Set-Cookie),
+    `set_cookie` its Set-Cookie headers as sent (where the receiver kept them), attributes and all.
     """
 
     status: int
@@ -25,6 +26,7 @@ class Reply:
     json: Any = None  # the parsed body, None when it is not JSON
     cookies: Mapping[str, str] = field(default_factory=dict)
     text: str = ""
+    set_cookie: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from reference_app import regressions
 from reference_app.errors import error_responses
 from reference_app.routes.deps import current_auth, require_csrf, services, services_of
 from reference_app.services import Services
@@ -57,8 +58,12 @@ def set_refresh_cookie(request: Request, response: Response, token: str) -> None
     # No Max-Age: the server is the authority on expiry and answers with the precise reason.
     # Written out (as Starlette's set_cookie would) rather than through http.cookies: a
     # refresh token is made of URL-safe characters only, and this is on the refresh path.
+    settings = services_of(request).settings
     secure = "; Secure" if request.scope.get("scheme") == "https" else ""
-    cookie = f"{REFRESH_COOKIE}={token}; HttpOnly; Path={COOKIE_PATH}; SameSite=strict{secure}"
+    attributes = regressions.refresh_cookie_attributes(
+        settings.regressions, COOKIE_PATH, settings.refresh_ttl_seconds
+    )
+    cookie = f"{REFRESH_COOKIE}={token}{attributes}; SameSite=strict{secure}"
     response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
 
 
@@ -92,9 +97,10 @@ async def refresh(request: Request) -> JSONResponse:
 @router.post("/logout", dependencies=[Depends(require_csrf)], responses=error_responses(403, 413))
 async def logout(request: Request, response: Response, svc: ServicesDep) -> dict[str, bool]:
     await svc.call(svc.sessions.logout, request.cookies.get(REFRESH_COOKIE))
+    wrong_path = regressions.LOGOUT_CLEARS_WRONG_PATH in svc.settings.regressions
     response.delete_cookie(
         REFRESH_COOKIE,
-        path=COOKIE_PATH,
+        path="/" if wrong_path else COOKIE_PATH,
         httponly=True,
         samesite="strict",
         secure=request.scope.get("scheme") == "https",

@@ -36,6 +36,8 @@ FLAWS = frozenset(
         "cacheable",  # token responses are `public, max-age=600`
         "stream_ignores_token",  # the stream answers 200 to any token
         "legacy_login_ttl",  # login issues access tokens living 7 days
+        "cookie_unparsable",  # the refresh cookie's value has a space (RFC 6265 forbids it)
+        "cookie_max_age_garbled",  # the refresh cookie's Max-Age is not a number
     }
 )
 KEY = "flawed-app-test-key-" + "0" * 44
@@ -164,7 +166,14 @@ def create_app() -> FastAPI:
     def granted(access: str, refresh: str) -> JSONResponse:
         body = {"access_token": access, "expires_in": access_ttl, "token_type": "bearer"}
         response = JSONResponse(body, headers={"Cache-Control": cache})
-        response.set_cookie("rt", refresh, httponly=True, samesite="strict", path="/auth")
+        if "cookie_unparsable" in flaws:
+            broken = f"rt={refresh} x; HttpOnly; SameSite=Strict; Path=/auth"
+        elif "cookie_max_age_garbled" in flaws:
+            broken = f"rt={refresh}; Max-Age=soon; HttpOnly; SameSite=Strict; Path=/auth"
+        else:
+            response.set_cookie("rt", refresh, httponly=True, samesite="strict", path="/auth")
+            return response
+        response.raw_headers.append((b"set-cookie", broken.encode("latin-1")))
         return response
 
     def csrf_ok(request: Request) -> bool:

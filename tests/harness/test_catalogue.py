@@ -118,3 +118,33 @@ def test_tests_named_first_run_first_where_the_cache_knows_none(tmp_path: Path) 
     stolen = f"{REUSE}::test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_next"
     run = run_suite(api, "no_reuse_detection", stop_at_first=True, first=[f"{stolen}[api-two-old]"])
     assert run.failed == (f"{stolen}[api-two-old]",) and run.passed == 0
+
+
+COOKIE = "scenarios/conformance/test_refresh_cookie.py"
+COOKIE_ENTRIES = {
+    "refresh_cookie_path_root": "test_refresh_cookie_is_scoped_to_the_refresh_path",
+    "refresh_cookie_script_readable": "test_refresh_cookie_is_http_only",
+    "refresh_cookie_outlives_ttl": "test_refresh_cookie_lives_no_longer_than_the_refresh_ttl",
+    "logout_clears_wrong_path": "test_logout_clears_the_refresh_cookie_the_sign_in_set",
+}
+
+
+def test_cookie_entries_are_caught_by_the_conformance_checks_on_a_green_clean_app() -> None:
+    conformance = suite_command(ROOT, "conformance", (COOKIE,))
+    plan = Plan(api=None, browser=None, conformance=conformance, jobs=2, stop_at_first=frozenset())
+    result = run_catalogue(plan, list(COOKIE_ENTRIES))
+    assert result.clean_green and not result.missed and result.exit_code == 0
+    for entry in result.entries:
+        assert f"{COOKIE}::{COOKIE_ENTRIES[entry.name]}" in entry.caught_by
+
+
+def test_server_entry_the_api_suite_misses_goes_on_to_the_conformance_checks() -> None:
+    plan = Plan(
+        api=suite_command(ROOT, "api", ("scenarios/api/test_signed_claims.py",)),
+        browser=None,
+        conformance=suite_command(ROOT, "conformance", (COOKIE,)),
+        jobs=2,
+    )
+    [entry] = run_catalogue(plan, ["refresh_cookie_script_readable"]).entries
+    assert [run.suite for run in entry.runs] == ["api", "conformance"]
+    assert entry.caught_by == [f"{COOKIE}::test_refresh_cookie_is_http_only"]

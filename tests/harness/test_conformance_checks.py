@@ -140,6 +140,18 @@ FLAWS = [
         "access_ttl_is_the_same_on_every_issuing_path",
         "different times",
     ),
+    (
+        "cookie_unparsable",
+        "test_refresh_cookie.py",
+        "refresh_cookie_is_http_only",
+        "a malformed refresh cookie, it does not parse as a cookie (Set-Cookie: rt=",
+    ),
+    (
+        "cookie_max_age_garbled",
+        "test_refresh_cookie.py",
+        "refresh_cookie_lives_no_longer_than_the_refresh_ttl",
+        "Max-Age=soon is not a number (Set-Cookie: rt=<redacted>; Max-Age=soon",
+    ),
 ]
 
 

@@ -39,6 +39,14 @@ SOUND_TOKENS = {
     "token_response_is_not_stored[login]": "warn",
     "token_response_is_not_stored[refresh]": "warn",
 }
+COOKIE_CHECKS = (
+    "refresh_cookie_is_http_only",
+    "refresh_cookie_is_secure_on_https",
+    "refresh_cookie_has_same_site",
+    "refresh_cookie_is_scoped_to_the_refresh_path",
+    "refresh_cookie_lives_no_longer_than_the_refresh_ttl",
+    "logout_clears_the_refresh_cookie_the_sign_in_set",
+)
 RACE = frozenset({"fail", "warn"})  # a race whose winner the app's timing decides
 EXPECTED: dict[str, dict[str, str | frozenset[str]]] = {
     # Rotation with a blacklist, no grace window and no family revocation.
@@ -54,6 +62,7 @@ EXPECTED: dict[str, dict[str, str | frozenset[str]]] = {
         "replayed_refresh_token_is_refused_and_revokes_the_family": "warn",
         "logout_revokes_the_refresh_token": "warn",  # the stateless access token outlives it
         "cookie_refresh_without_its_csrf_header_is_refused": "not applicable",  # JSON bodies
+        **dict.fromkeys(COOKIE_CHECKS, "not applicable"),  # the refresh token is in JSON
     },
     # A cookie refresh token behind a double-submit header, never rotated, never revoked.
     "flask-jwt-cookies.toml": {
@@ -65,6 +74,14 @@ EXPECTED: dict[str, dict[str, str | frozenset[str]]] = {
         "replayed_refresh_token_is_refused_and_revokes_the_family": "not applicable",
         "logout_revokes_the_refresh_token": "fail",
         "cookie_refresh_without_its_csrf_header_is_refused": "pass",
+        # Flask-JWT-Extended's defaults: JWT_REFRESH_COOKIE_PATH = "/", JWT_COOKIE_SAMESITE =
+        # None (no attribute), JWT_SESSION_COOKIE = True (no Max-Age); served over http.
+        "refresh_cookie_is_http_only": "pass",
+        "refresh_cookie_is_secure_on_https": "not applicable",
+        "refresh_cookie_has_same_site": "fail",
+        "refresh_cookie_is_scoped_to_the_refresh_path": "fail",
+        "refresh_cookie_lives_no_longer_than_the_refresh_ttl": "pass",
+        "logout_clears_the_refresh_cookie_the_sign_in_set": "pass",
     },
 }
 

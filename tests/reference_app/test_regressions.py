@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 
-from tests.reference_app.conftest import Api, cookie_of, error_of
+from tests.reference_app.conftest import XRW, Api, cookie_of, error_of
 
 
 async def test_config_lists_active_regressions(make_api: Callable[..., Api]) -> None:
@@ -58,3 +58,39 @@ async def test_healthy_store_returns_aware_datetimes(
         session.session_expires_at,
     ]
     assert all(s.utcoffset() is not None and s.utcoffset().total_seconds() == 0 for s in stamps)
+
+
+COOKIE_REGRESSIONS = [
+    ("", "refresh_token=<t>; HttpOnly; Path=/api/auth; SameSite=strict"),
+    ("refresh_cookie_path_root", "refresh_token=<t>; HttpOnly; Path=/; SameSite=strict"),
+    ("refresh_cookie_script_readable", "refresh_token=<t>; Path=/api/auth; SameSite=strict"),
+    (
+        "refresh_cookie_outlives_ttl",
+        "refresh_token=<t>; HttpOnly; Path=/api/auth; Max-Age=6048000; SameSite=strict",
+    ),
+]
+
+
+@pytest.mark.parametrize(("regressions", "header"), COOKIE_REGRESSIONS)
+async def test_refresh_cookie_regressions_change_the_sign_in_set_cookie(
+    make_api: Callable[..., Api], regressions: str, header: str
+) -> None:
+    api = make_api(regressions=regressions)
+    body = {"email": "alice@example.com", "password": "wonderland"}
+    response = await api.call("POST", "/api/auth/login", json=body, headers=XRW)
+    [set_cookie] = response.headers.get_list("set-cookie")
+    assert set_cookie.replace(cookie_of(response), "<t>") == header
+
+
+@pytest.mark.parametrize(
+    ("regressions", "path"), [("", "/api/auth"), ("logout_clears_wrong_path", "/")]
+)
+async def test_logout_clears_the_refresh_cookie_at_its_path_unless_told_otherwise(
+    make_api: Callable[..., Api], regressions: str, path: str
+) -> None:
+    api = make_api(regressions=regressions)
+    _, token = await api.login()
+    headers = {**XRW, "Cookie": f"refresh_token={token}"}
+    response = await api.call("POST", "/api/auth/logout", headers=headers)
+    [cleared] = response.headers.get_list("set-cookie")
+    assert "Max-Age=0" in cleared and f"Path={path};" in cleared
