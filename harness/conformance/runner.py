@@ -105,7 +105,7 @@ def check(
         print_verdicts(verdicts, console, title=title, wall_s=wall_s)
     if write_policy and findings:
         written = measuring.write_measured_policy(profile, findings)
-        console.print(f"[policy] written: {written}", highlight=False, soft_wrap=True)
+        console.print(f"[policy] written: {written}", markup=False, soft_wrap=True)
     if progress.report_dir is not None:
         index = progress.report_dir / "index.html"
         console.print(f"report: {index}", highlight=False, soft_wrap=True)

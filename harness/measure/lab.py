@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from harness.checks import CheckFailed
-from harness.clock import FixedServerClock, VirtualClock
+from harness.clock import FixedServerClock, RealTimeClock, VirtualClock
 from harness.conformance.replies import ok, refused, told
 from harness.conformance.session import Call, Held, RawSession
 from harness.target import Reply, TargetProfile
@@ -46,6 +46,10 @@ class Lab:
     @asynccontextmanager
     async def signed_in(self, name: str) -> AsyncIterator[RawSession]:
         session = self.sessions(0, name=name, clock=self.clock)
+        if self.movable and not isinstance(self.clock, RealTimeClock):
+            # A test clock ticks on in real time after each move: set it just before the
+            # sign-in, so a token's whole-second `iat` is the virtual second, not one later.
+            await self.clock.advance(1)
         try:
             await session.sign_in()
             yield session
