@@ -17,6 +17,9 @@ DAY_S = 86_400
 # reference.md (Okta's refresh tokens: 7 days unused; ASVS: 12 h absolute).
 CEILING_S = 100 * DAY_S
 DEFAULT_GUESS_S = 3_600.0
+# A session kept active is probed at most this often: a 2 s idle timeout must not mean
+# four million steps to reach the ceiling.
+MAX_KEPT_STEPS = 2_000
 
 
 async def access_deadline(lab: Lab, via: Literal["login", "refresh"]) -> tuple[Bracket, str]:
@@ -29,8 +32,8 @@ async def access_deadline(lab: Lab, via: Literal["login", "refresh"]) -> tuple[B
 
     async def works(age: int) -> bool:
         async with lab.signed_in(f"access token by {via}, used {age:,} s later") as session:
-            if via == "refresh" and not await lab.refreshed(session, "refresh"):
-                raise LookupError("a fresh session's first refresh was refused")
+            if via == "refresh":
+                await lab.first_refresh(session)
             await lab.wait(age)
             return await lab.active(session, f"the access token {age:,} s after {via}")
 
@@ -86,7 +89,7 @@ async def kept_alive(lab: Lab, alone: int, hint: float | None) -> Kept:
     """Refresh and use a session every `step` (inside `alone`) until it is refused; near the
     hinted end (an absolute lifetime promised or announced) probe the seconds around it."""
     step = max(1, alone - margin(alone))
-    ceiling = max(CEILING_S, 2 * math.ceil(hint or 0))
+    ceiling = min(max(CEILING_S, 2 * math.ceil(hint or 0)), step * MAX_KEPT_STEPS)
     end = math.ceil(hint or 0)
     stops = [end - 1, end, end + 1] if end > 1 else []
     async with lab.signed_in("kept active") as session:

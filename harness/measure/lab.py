@@ -71,6 +71,13 @@ class Lab:
     async def refreshed(self, session: RawSession, what: str) -> bool:
         return self.served(await session.refresh(label=what), "refresh", what)
 
+    async def first_refresh(self, session: RawSession) -> None:
+        """The refresh right after a fresh sign-in; refused, nothing else can be measured."""
+        reply = await session.refresh(label="refresh")
+        if not self.served(reply, "refresh", "the first refresh of a fresh sign-in"):
+            reason = told(self.profile, reply, "refresh")
+            raise CheckFailed(f"the first refresh of a fresh sign-in was refused: {reason}")
+
     async def active(self, session: RawSession, what: str, token: str | None = None) -> bool:
         """The activity request (with `token`, default the current access token) served?"""
         call = self.activity

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.measure import deadlines, revocation
-from harness.measure.finding import Finding, judged, seconds, unmeasured
+from harness.measure.finding import Finding, judged, seconds, shown, unmeasured
 from harness.measure.lab import Lab
 from harness.measure.search import Bracket
 
@@ -14,11 +14,13 @@ NEEDS_CLOCK = "not measured: needs a clock that moves (clock.mode = none)"
 async def measure(lab: Lab) -> list[Finding]:
     """Every finding about the app's session policy, in the order of the [policy] table."""
     findings: list[Finding] = []
+    alone: int | None = None
     if lab.movable:
-        findings += await _lifetimes(lab)
+        timed, alone = await _lifetimes(lab)
+        findings += timed
     else:
         findings += [unmeasured(what, lab.promise, field, NEEDS_CLOCK) for what, field in _TIMED]
-    findings += await _rotation(lab, findings)
+    findings += await _rotation(lab, alone)
     findings.append(await _logout(lab))
     return findings
 
@@ -33,7 +35,8 @@ _TIMED = (
 )
 
 
-async def _lifetimes(lab: Lab) -> list[Finding]:
+async def _lifetimes(lab: Lab) -> tuple[list[Finding], int | None]:
+    """The timed rows, and the age at which a session left alone is refused (None: never)."""
     promise, rows = lab.promise, []
     access: Bracket | None = None
     if lab.activity is None:
@@ -57,11 +60,12 @@ async def _lifetimes(lab: Lab) -> list[Finding]:
             )
     alone = await deadlines.alone_deadline(lab)
     if alone.refused is None:
-        never = unmeasured("refresh TTL", promise, "refresh_ttl_seconds", f"none: {alone}")
-        return [*rows, never]
+        why = f"not measured: a session left alone is {alone}"
+        rows += [unmeasured(what, promise, field, why) for what, field in _TIMED[2:]]
+        return rows, None
     idle = await deadlines.activity_extends(lab, alone.refused, _end(access, alone.refused))
     kept = await deadlines.kept_alive(lab, alone.refused, await deadlines.announced_end(lab))
-    return rows + _alone_rows(lab, alone, idle, kept)
+    return rows + _alone_rows(lab, alone, idle, kept), alone.refused
 
 
 def _end(bracket: Bracket | None, default: int) -> int:
@@ -149,19 +153,14 @@ def _absolute(lab: Lab, kept: deadlines.Kept, fixed_end: int | None) -> Finding:
         return judged("absolute lifetime", lab.promise, "absolute_seconds", float(fixed_end), text)
     if k.refused is None:
         text = f"none: refreshed and used every {seconds(kept.step)}, {k}"
-        return Finding("absolute lifetime", _promised(lab, "absolute_seconds"), text, "measured")
+        return Finding("absolute lifetime", shown(lab.promise.absolute_seconds), text, "measured")
     note = f"; refreshed and used every {seconds(kept.step)}"
     return _deadline("absolute lifetime", lab, "absolute_seconds", k, note)
 
 
-def _promised(lab: Lab, field: str) -> str:
-    from harness.measure.finding import shown
-
-    value: float | None = getattr(lab.promise, field)
-    return shown(value)
-
-
-async def _rotation(lab: Lab, found: list[Finding]) -> list[Finding]:
+async def _rotation(lab: Lab, alone: int | None) -> list[Finding]:
+    """Rotation, the grace window and a replay; `alone` (when known) bounds the window: a
+    parent served until the session itself ends has no window of its own."""
     promise = lab.promise
     rotated = await revocation.rotates(lab)
     text = "a new refresh token on every refresh" if rotated else "the same refresh token"
@@ -181,7 +180,8 @@ async def _rotation(lab: Lab, found: list[Finding]) -> list[Finding]:
             unmeasured("grace window", promise, "grace_seconds", text),
             unmeasured(REPLAY, promise, "reuse_detection", NEEDS_CLOCK),
         ]
-    grace = await revocation.grace_window(lab, revocation.GRACE_CEILING_S)
+    ceiling = revocation.GRACE_CEILING_S if alone is None else max(1, alone - 1)
+    grace = await revocation.grace_window(lab, ceiling)
     rows.append(_grace(lab, grace))
     if grace.bracket.refused is None:
         why = "not measured: the parent is served however late it comes back"
@@ -198,7 +198,7 @@ def _grace(lab: Lab, grace: revocation.Grace) -> Finding:
         text = "0 s: the parent is refused at once"
         return judged("grace window", lab.promise, "grace_seconds", 0.0, text)
     if b.refused is None:
-        text = f"no end: the parent gets {grace.served_as}, {b}"
+        text = f"no window of its own: the parent gets {grace.served_as}, {b}"
         return unmeasured("grace window", lab.promise, "grace_seconds", text)
     value = _value(lab, "grace_seconds", b, window=True)
     text = f"{seconds(value)} ({b}); inside it the parent gets {grace.served_as}"

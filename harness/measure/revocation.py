@@ -15,8 +15,7 @@ async def rotates(lab: Lab) -> bool:
     """Whether a refresh hands back a refresh token other than the one it was given."""
     async with lab.signed_in("rotation") as session:
         before = session.current_refresh_token()
-        if not await lab.refreshed(session, "refresh"):
-            raise LookupError("a fresh session's first refresh was refused")
+        await lab.first_refresh(session)
         after = session.current_refresh_token()
         return after is not None and after != before
 
@@ -57,8 +56,7 @@ async def grace_window(lab: Lab, ceiling: int) -> Grace:
 async def parent_answer(lab: Lab, delay: int) -> str:
     async with lab.signed_in(f"parent {delay:,} s after rotation") as session:
         parent = session.held()
-        if not await lab.refreshed(session, "rotate"):
-            raise LookupError("a fresh session's first refresh was refused")
+        await lab.first_refresh(session)
         child = session.current_refresh_token()
         await lab.wait(delay)
         if not await lab.refreshed_with(session, parent, f"the parent, {delay:,} s later"):
@@ -70,8 +68,7 @@ async def replay_revokes(lab: Lab, delay: int) -> str:
     """What a parent replayed `delay` s after its rotation (outside the window) takes down."""
     async with lab.signed_in("replayed") as session, lab.signed_in("second sign-in") as other:
         parent = session.held()
-        if not await lab.refreshed(session, "rotate"):
-            raise LookupError("a fresh session's first refresh was refused")
+        await lab.first_refresh(session)
         child = session.held()
         await lab.wait(delay)
         if await lab.refreshed_with(session, parent, f"replay the parent {delay:,} s later"):
@@ -83,8 +80,9 @@ async def replay_revokes(lab: Lab, delay: int) -> str:
         return "every session of the user: a second sign-in stops working"
 
 
-async def logout_revokes(lab: Lab) -> tuple[bool, bool, bool]:
-    """After a logout: (access token refused, refresh token refused, other session refused)."""
+async def logout_revokes(lab: Lab) -> tuple[bool | None, bool, bool]:
+    """After a logout: (access token refused (None: no request to tell), refresh token
+    refused, other session refused)."""
     async with lab.signed_in("logged out") as session, lab.signed_in("still in") as other:
         held = session.held()
         await session.logout()
@@ -93,4 +91,4 @@ async def logout_revokes(lab: Lab) -> tuple[bool, bool, bool]:
             access = not await lab.active(session, "its access token", held.access_token)
         refresh = not await lab.refreshed_with(session, held, "its refresh token")
         elsewhere = not await lab.refreshed(other, "another sign-in of the user")
-        return bool(access), refresh, elsewhere
+        return access, refresh, elsewhere

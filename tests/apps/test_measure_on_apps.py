@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 # The measurement's own time (the app's start excluded), in virtual time (docs/measure.md).
 BUDGET_S = 30.0
+REPLAY = "replay outside the window"
 
 
 def measured(target: str, report_dir: Path, *extra: str) -> tuple[int, dict[str, dict[str, Any]]]:
@@ -43,9 +44,7 @@ def test_the_reference_app_measures_as_configured(tmp_path: Path) -> None:
     # Served and refused one second apart; which second holds the boundary is the app's
     # sub-second business (its test clock ticks on between moves).
     assert "to within" not in rows["absolute lifetime"]["measured"]
-    assert rows["replay outside the window"]["measured"] == (
-        "revokes the family: its child stops working"
-    )
+    assert rows[REPLAY]["measured"] == ("revokes the family: its child stops working")
     assert value(rows, "access TTL (login)") == value(rows, "access TTL (refresh)") == 1_800
     assert value(rows, "refresh expiry") == "sliding" and value(rows, "rotation") is True
     assert rows["refresh TTL"]["verdict"] == "not measured"  # the idle timeout ends it first
@@ -56,7 +55,7 @@ def test_the_simplejwt_app_has_no_grace_window_and_no_family_revocation(tmp_path
     code, rows = measured(str(EXAMPLES / "drf-simplejwt.toml"), tmp_path)
     assert code == 0
     assert rows["grace window"]["measured"] == "0 s: the parent is refused at once"
-    assert rows["replay outside the window"]["measured"] == "revokes the replayed token only"
+    assert rows[REPLAY]["measured"] == "revokes the replayed token only"
     assert value(rows, "replay outside the window") is False
     assert value(rows, "refresh TTL") == 86_400 and value(rows, "refresh expiry") == "sliding"
     assert rows["absolute lifetime"]["measured"].startswith("none:")
@@ -89,3 +88,20 @@ def test_the_flask_app_never_rotates_and_its_written_policy_says_so(tmp_path: Pa
     assert [line for line in written.splitlines() if "# measured" not in line] == [
         line.replace('cwd = ".."', f'cwd = "{ROOT}"') for line in kept
     ]
+
+
+def test_a_promise_the_app_does_not_keep_differs_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = (EXAMPLES / "drf-simplejwt.toml").read_text(encoding="utf-8")
+    profile = tmp_path / "drf.toml"
+    wrong = source.replace('cwd = ".."', f'cwd = "{ROOT}"').replace(
+        "grace_seconds = 0", "grace_seconds = 30\nreuse_detection = true"
+    )
+    profile.write_text(wrong, encoding="utf-8")
+    code, rows = measured(str(profile), tmp_path / "r")
+    assert code == 1
+    assert rows["grace window"]["verdict"] == rows[REPLAY]["verdict"] == "differs"
+    assert rows["grace window"]["promised"] == "30 s"
+    out = " ".join(capsys.readouterr().out.split())
+    assert "2 differs" in out and "Session policy: drf-simplejwt" in out
