@@ -24,8 +24,10 @@ MAX_KEPT_STEPS = 2_000
 
 async def access_deadline(lab: Lab, via: Literal["login", "refresh"]) -> tuple[Bracket, str]:
     """When an access token issued by `via` stops being accepted; and what its claims say."""
-    async with lab.signed_in(f"access token by {via}: what it says") as session:
-        reply = await session.sign_in() if via == "login" else await session.refresh()
+    async with lab.fresh(f"access token by {via}: what it says") as session:
+        reply = await session.sign_in()
+        if via == "refresh":
+            reply = await session.refresh()
         assert session.grant is not None
         said = access_lifetime(lab.profile, via, reply, session.grant)
     guess = said.seconds if said else lab.promise.access_ttl_seconds or DEFAULT_GUESS_S

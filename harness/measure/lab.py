@@ -44,17 +44,23 @@ class Lab:
         return "action" if self.profile.action is not None else None
 
     @asynccontextmanager
-    async def signed_in(self, name: str) -> AsyncIterator[RawSession]:
+    async def fresh(self, name: str) -> AsyncIterator[RawSession]:
+        """A new client of the first user, not yet signed in, closed afterwards."""
         session = self.sessions(0, name=name, clock=self.clock)
         if self.movable and not isinstance(self.clock, RealTimeClock):
             # A test clock ticks on in real time after each move: set it just before the
             # sign-in, so a token's whole-second `iat` is the virtual second, not one later.
             await self.clock.advance(1)
         try:
-            await session.sign_in()
             yield session
         finally:
             await session.aclose()
+
+    @asynccontextmanager
+    async def signed_in(self, name: str) -> AsyncIterator[RawSession]:
+        async with self.fresh(name) as session:
+            await session.sign_in()
+            yield session
 
     async def wait(self, seconds: float) -> None:
         if seconds > 0:
