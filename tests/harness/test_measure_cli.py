@@ -82,3 +82,17 @@ def test_the_real_time_estimate_needs_the_promise_to_bound_every_wait() -> None:
     assert real_time_estimate(bounded) == 2 * 2 * 2 + 3 * 10 + 10
     assert real_time_estimate(Policy(access_ttl_seconds=2, refresh_ttl_seconds=10)) is None
     assert real_time_estimate(Policy(refresh_ttl_seconds=10, absolute_seconds=20)) is None
+
+
+def test_an_app_that_does_not_rotate_as_promised_differs_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["check", "--target", str(flawed(tmp_path, "no_rotation")), "--measure"]
+    assert main([*args, "--report-dir", str(tmp_path / "r")]) == 1
+    doc = json.loads((tmp_path / "r" / "latest" / "results.json").read_text())
+    rows = {row["what"]: row for row in doc["measured"]}
+    assert (rows["rotation"]["promised"], rows["rotation"]["verdict"]) == ("yes", "differs")
+    assert rows["rotation"]["measured"] == "the same refresh token"
+    (check,) = doc["conformance"]
+    assert check["verdict"] == "fail" and "rotation: promised yes" in check["reason"]
+    assert "1 differs" in " ".join(capsys.readouterr().out.split())
