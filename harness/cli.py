@@ -125,6 +125,8 @@ def check(args: argparse.Namespace) -> int:
             strict=args.strict,
             keyword=args.k,
             scenarios_dir=args.scenarios,
+            measure=args.measure,
+            write_policy=args.write_policy,
         )
     except ProfileError as exc:
         for line in str(exc).splitlines():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -57,7 +58,16 @@ class Target:
         # No keep-alive expiry: httpcore measures it with time.monotonic, which a freeze moves
         # on, so every jump of the virtual clock would otherwise cost a new connection.
         limits = httpx.Limits(keepalive_expiry=None)
-        return cls(profile, base_url, lambda: httpx.AsyncHTTPTransport(limits=limits))
+        # One TLS context for every client of the target: loading the CA bundle costs ~50 ms,
+        # and a measurement opens a client per probe (plain http never uses it).
+        context: list[ssl.SSLContext] = []
+
+        def transport() -> httpx.AsyncBaseTransport:
+            if not context:
+                context.append(httpx.create_ssl_context())
+            return httpx.AsyncHTTPTransport(limits=limits, verify=context[0])
+
+        return cls(profile, base_url, transport)
 
     def transport(self) -> httpx.AsyncBaseTransport:
         return self._make_transport()

@@ -32,6 +32,17 @@ def add_check_command(commands: Any) -> argparse.ArgumentParser:
     cmd.add_argument("--strict", action="store_true", help="a warn verdict also exits 1")
     cmd.add_argument("-k", metavar="EXPR", help="only checks matching this expression")
     cmd.add_argument(
+        "--measure",
+        action="store_true",
+        help="measure the session policy the app really has instead of running the checks "
+        "(docs/measure.md)",
+    )
+    cmd.add_argument(
+        "--write-policy",
+        action="store_true",
+        help="with --measure: write the measured values into the profile's [policy] table",
+    )
+    cmd.add_argument(
         "--scenarios", type=Path, metavar="DIR", help="scenarios directory (default: ./scenarios)"
     )
     return cmd

@@ -27,14 +27,33 @@ MARKER = (
 )
 
 
+MEASURE = "measure"
+MEASURE_MARKER = "measure: the policy measurement (docs/measure.md); runs only with --measure"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("session-harness").addoption(
+        "--measure",
+        action="store_true",
+        help="run only the policy measurement (the tests marked `measure`)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
+    config.addinivalue_line("markers", MEASURE_MARKER)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for marker in item.iter_markers(REFERENCE):
             item.user_properties.extend((REFERENCE, str(source)) for source in marker.args)
+    # The measurement probes every deadline: it runs when asked for, and then alone.
+    measuring = bool(config.getoption("measure", False))
+    chosen = [item for item in items if (item.get_closest_marker(MEASURE) is not None) == measuring]
+    if len(chosen) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
+        items[:] = chosen
 
 
 @pytest.fixture

@@ -20,6 +20,9 @@ from harness.conformance.summary import print_verdicts
 from harness.conformance.verdicts import FAIL, WARN, CheckVerdict, conformance_verdicts
 from harness.exit_codes import ExitCode
 from harness.interrupts import SignalGuard
+from harness.measure import measuring
+from harness.measure.finding import measured_findings
+from harness.measure.table import print_findings
 from harness.processes import ChildSweep
 from harness.report.model import RunResult
 from harness.report.outcome import PYTEST_USAGE_ERROR
@@ -48,13 +51,21 @@ def check(
     keyword: str | None = None,
     scenarios_dir: str | Path | None = None,
     console: Console | None = None,
+    measure: bool = False,
+    write_policy: bool = False,
 ) -> CheckOutcome:
     """Load the profile, find the app, check it answers, run the checks, print the verdicts.
 
+    `measure` runs the policy measurement instead of the checks (docs/measure.md) and
+    `write_policy` then writes what it found into the profile's [policy] table.
     Raises ProfileError for a bad profile and ConfigError (one line) for an app that cannot
     be found, reached or signed in to, or a selection that matches no check.
     """
     console = console or Console()
+    if measure or write_policy:
+        measuring.refuse_unmeasurable(
+            target, measure=measure, keyword=keyword, write_policy=write_policy
+        )
     profile = load_profile(target)
     root = find_scenarios(scenarios_dir)
     if not (root / SUITE).is_dir():
@@ -72,7 +83,10 @@ def check(
             keyword=keyword,
             base_url=app.base_url,
             target=str(profile.source),
+            extra_args=("--measure",) if measure else (),
         )
+        if measure:
+            measuring.announce(profile, app.base_url, console)
         progress = ProgressPlugin(console)
         code = _pytest_main(pytest_args(options, root), progress)
     wall_s = wall_seconds() - started
@@ -83,7 +97,15 @@ def check(
     verdicts = conformance_verdicts(finished.tests)
     if not verdicts and not finished.collection_errors and finished.interrupted is None:
         raise ConfigError("no check matched the selection (check -k)")
-    print_verdicts(verdicts, console, title=f"Session conformance: {profile.name}", wall_s=wall_s)
+    findings = measured_findings(finished.tests) if measure else []
+    if findings:
+        print_findings(findings, console, title=f"Session policy: {profile.name}", wall_s=wall_s)
+    if not findings:  # the checks ran, or the measurement stopped before it found anything
+        title = f"Session conformance: {profile.name}"
+        print_verdicts(verdicts, console, title=title, wall_s=wall_s)
+    if write_policy and findings:
+        written = measuring.write_measured_policy(profile, findings)
+        console.print(f"[policy] written: {written}", markup=False, soft_wrap=True)
     if progress.report_dir is not None:
         index = progress.report_dir / "index.html"
         console.print(f"report: {index}", highlight=False, soft_wrap=True)

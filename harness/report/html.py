@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from harness.conformance.verdicts import conformance_verdicts
 from harness.drivers import DRIVERS
 from harness.events import Exchange
+from harness.measure.finding import measured_findings
 from harness.report import load_section
 from harness.report.model import FAILED, NOT_APPLICABLE, SKIPPED, RunResult, TestResult
 from harness.report.outcome import Outcome
@@ -106,6 +107,7 @@ def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None
             tests={t.id: t for t in run.tests},
             views=[_test_view(t) for t in ordered],
             conformance=conformance_verdicts(run.tests),
+            measured=measured_findings(run.tests),
             parity=parity,
             parity_summary=parity_summary(parity),
             drivers=DRIVERS,

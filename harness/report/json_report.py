@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.conformance.verdicts import conformance_verdicts
+from harness.measure.finding import measured_findings
 from harness.report.model import Coverage, RunResult, TestResult
 from harness.report.outcome import Outcome
 from harness.report.parity import parity_document
@@ -89,6 +90,8 @@ def results_document(run: RunResult, outcome: Outcome) -> dict[str, Any]:
         "tests": [_test(t) for t in run.tests],
         # One verdict per check of the conformance suite (docs/conformance.md).
         "conformance": [row.to_dict() for row in conformance_verdicts(run.tests)],
+        # The policy as measured (check --measure): promised, measured, verdict (docs/measure.md).
+        "measured": [row.to_dict() for row in measured_findings(run.tests)],
         # Each scenario written once for both drivers, and how it fared with each.
         "parity": parity_document(run.tests),
         "load": run.load,
