@@ -18,6 +18,9 @@ from harness.target.contract import Grant
 Sending = Literal["api", "refresh"]
 LockScope = Literal["profile", "tab"]  # the profile's lock, or the tab's own (per_tab_lock)
 RefreshReason = Literal["proactive", "reactive", "timer"]
+# Why a refresh got no token: every try failed on the network or the server, the app
+# refused it, or the profile held nothing to refresh with.
+FailureCause = Literal["unreachable", "refused", "missing"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Store(Action):
 class RefreshFails(Action):
     error: str
     fatal: bool
+    cause: FailureCause
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from harness.core.actions import (
     AcquireLock,
+    Action,
     Adopt,
     Answer,
     Delivered,
@@ -56,11 +57,12 @@ from harness.core.decisions import (
     judge_api_reply,
     needs_refresh,
 )
-from harness.core.flow import Flow, Steps
+from harness.core.flow import Flow, Holding, Steps
 from harness.core.policy import ClientPolicy
 from harness.core.shared import ProfileState
 from harness.core.timers import TabTimers, TimerName, WarningKind
 from harness.core.tokens import AccessToken
+from harness.target.contract import Grant
 
 # Injected bug `refresh_of_refresh`: how often a refused refresh is refreshed again (a real
 # client with this bug loops until the user gives up).
@@ -96,7 +98,6 @@ class TabMachine:
         self.timers = TabTimers(state, self, ticks=virtual_ticks)
         self.flying = False  # a refresh is in flight in this tab
         self._held: tuple[LockScope, bool] | None = None  # the lock this tab holds, owned
-        self._heartbeating = False
 
     @property
     def policy(self) -> ClientPolicy:
@@ -131,26 +132,26 @@ class TabMachine:
         self.login_reason, self.login_message = reason, message
         self.timers.reset(self.clock.now())
 
-    def abandon(self) -> list[ReleaseLock | Land]:
-        """The driver gave up on a flow midway (an exception): let go of what it held."""
-        actions: list[ReleaseLock | Land] = []
-        if self._held is not None:
+    def abandon(self, holding: frozenset[Holding]) -> list[Action]:
+        """A flow stopped midway (its driver raised): let go of what it `holding`."""
+        actions: list[Action] = []
+        if "lock" in holding and self._held is not None:
             actions.append(self._release())
-        if self.flying:
+        if "flight" in holding:
             self.flying = False
             actions.append(Land(None))
-        if self._heartbeating:
-            self._heartbeating = self.state.heartbeat_inflight = False
+        if "heartbeat" in holding:
+            self.state.heartbeat_inflight = False
         return actions
 
     # -- inputs ---------------------------------------------------------------------------
 
     def request(self) -> Flow[Outcome]:
         """A user's authenticated API call (requests steps 1-5)."""
-        return Flow(self._request())
+        return Flow(self._request(), self.abandon)
 
     def timer(self, name: TimerName) -> Flow[None]:
-        return Flow(self._timer(name))
+        return Flow(self._timer(name), self.abandon)
 
     def fire_due(self, now: datetime) -> list[TimerName]:
         """The timers due at `now` (each fires once); none on the login page."""
@@ -244,9 +245,8 @@ class TabMachine:
             if self.policy.has("no_lock_recheck"):
                 found = None
             if found is not None:
-                self.token = found
-                self.banner = None
-                yield Adopt(found)
+                if self.adopt(found):  # not when a broadcast brought it meanwhile
+                    yield Adopt(found)
                 token = found
             else:
                 yield RefreshBegins(reason)
@@ -271,14 +271,14 @@ class TabMachine:
                     break
                 reply = yield from self._send_with_retries()
         if isinstance(reply, Unsendable):  # nothing to refresh with: the session cannot go on
-            yield RefreshFails("refresh_missing", fatal=True)
+            yield RefreshFails("refresh_missing", fatal=True, cause="missing")
             yield self._sign_out("refresh_missing")
             return None
         if not self.in_session:  # another tab signed the profile out during the backoff
             return None
         if isinstance(reply, GiveUp):
             fatal = self.policy.has("network_error_signs_out")
-            yield RefreshFails(reply.error, fatal=fatal)
+            yield RefreshFails(reply.error, fatal=fatal, cause="unreachable")
             if fatal:
                 yield self._sign_out(reply.error)
             elif self.banner is None:  # one banner event per appearance, not per failed cycle
@@ -286,10 +286,11 @@ class TabMachine:
                 yield ShowBanner(self.banner)
             return None
         if not 200 <= reply.status < 300 or reply.grant is None:
-            yield RefreshFails(reply.reason, fatal=True)
+            yield RefreshFails(reply.reason, fatal=True, cause="refused")
             yield self._sign_out(reply.reason)
             return None
-        token = self._token_of(reply)
+        assert reply.grant is not None
+        token = self.token_of(reply.grant, reply.received_at or self._local())
         self.token = token
         self.banner = None
         yield Store(token)
@@ -317,14 +318,13 @@ class TabMachine:
             if not self.in_session:
                 return GiveUp("signed_out")  # the profile was signed out meanwhile
 
-    def _token_of(self, reply: Answer) -> AccessToken:
-        grant = reply.grant
-        assert grant is not None
+    def token_of(self, grant: Grant, received_at: datetime) -> AccessToken:
+        """The token a login or refresh granted, its expiry moved onto the client's clock."""
         if grant.refresh_token is not None:
             self.state.refresh_token = grant.refresh_token
         if self.policy.has("ignore_clock_skew"):
             grant = dataclasses.replace(grant, server_time=None)
-        return AccessToken.from_grant(grant, reply.received_at or self._local())
+        return AccessToken.from_grant(grant, received_at)
 
     # -- timers ---------------------------------------------------------------------------
 
@@ -351,9 +351,9 @@ class TabMachine:
             yield from self._refresh("timer", started_with=self.token)
         # After a failed refresh the heartbeat would only repeat it; the next tick tries again.
         if self.in_session and self.banner is None and self.state.heartbeat_due(self.clock.now()):
-            self._heartbeating = self.state.heartbeat_inflight = True
+            self.state.heartbeat_inflight = True
             yield Heartbeat()
-            self._heartbeating = self.state.heartbeat_inflight = False
+            self.state.heartbeat_inflight = False
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -224,7 +224,7 @@ REQUEST_CASES = {
             AcquireLock("profile", 10.0),
             RefreshBegins("proactive"),
             *sends_with_backoff(),
-            RefreshFails("ConnectError", fatal=False),
+            RefreshFails("ConnectError", fatal=False, cause="unreachable"),
             ShowBanner(BANNER_CONNECTION),
             ReleaseLock("profile", True),
             Land(None),
@@ -242,7 +242,9 @@ REQUEST_CASES = {
             AcquireLock("profile", 10.0),
             RefreshBegins("proactive"),
             *sends_with_backoff(),
-            RefreshFails("ConnectError", fatal=False),  # the banner shows already
+            RefreshFails(
+                "ConnectError", fatal=False, cause="unreachable"
+            ),  # the banner shows already
             ReleaseLock("profile", True),
             Land(None),
             Finished(Offline(BANNER_CONNECTION)),
@@ -347,7 +349,7 @@ REQUEST_CASES = {
             AcquireLock("profile", 10.0),
             RefreshBegins("proactive"),
             *sends_with_backoff(),
-            RefreshFails("ConnectError", fatal=True),
+            RefreshFails("ConnectError", fatal=True, cause="unreachable"),
             SignOut("ConnectError", DEFAULT_MESSAGES.get("ConnectError", "Please sign in again.")),
             ReleaseLock("profile", True),
             Land(None),
@@ -363,7 +365,7 @@ REQUEST_CASES = {
             AcquireLock("profile", 10.0),
             RefreshBegins("proactive"),
             Send("refresh", "t1"),
-            RefreshFails("refresh_expired", fatal=True),
+            RefreshFails("refresh_expired", fatal=True, cause="refused"),
             SignOut("refresh_expired", EXPIRED_MESSAGE),
             ReleaseLock("profile", True),
             Land(None),
@@ -379,7 +381,7 @@ REQUEST_CASES = {
             AcquireLock("profile", 10.0),
             RefreshBegins("proactive"),
             Send("refresh", "t1"),
-            RefreshFails("refresh_missing", fatal=True),
+            RefreshFails("refresh_missing", fatal=True, cause="missing"),
             SignOut("refresh_missing", "Please sign in again."),
             ReleaseLock("profile", True),
             Land(None),
@@ -395,7 +397,7 @@ REQUEST_CASES = {
             AcquireLock("profile", 10.0),
             RefreshBegins("proactive"),
             *[Send("refresh", "t1")] * 4,
-            RefreshFails("refresh_reused", fatal=True),
+            RefreshFails("refresh_reused", fatal=True, cause="refused"),
             SignOut("refresh_reused", DEFAULT_MESSAGES["refresh_reused"]),
             ReleaseLock("profile", True),
             Land(None),
@@ -460,7 +462,7 @@ REQUEST_CASES = {
             AcquireLock("profile", 10.0),
             RefreshBegins("reactive"),
             *sends_with_backoff(),
-            RefreshFails("ConnectError", fatal=False),
+            RefreshFails("ConnectError", fatal=False, cause="unreachable"),
             ShowBanner(BANNER_CONNECTION),
             ReleaseLock("profile", True),
             Land(None),
@@ -614,5 +616,14 @@ def test_an_abandoned_flow_lets_go_of_the_lock_and_lands_its_flight() -> None:
         step = flow.send(None)
     flow.send(LockTaken())  # now inside the lock, sending the refresh
     assert machine.state.refresh_locks_held == 1
-    assert machine.abandon() == [ReleaseLock("profile", True), Land(None)]
+    assert flow.abandon() == [ReleaseLock("profile", True), Land(None)]
     assert machine.state.refresh_locks_held == 0 and not machine.flying
+
+
+def test_an_abandoned_flow_that_joined_a_flight_leaves_it_flying() -> None:
+    machine = Setup(token=DUE, flying=True).machine()
+    flow = machine.request()
+    assert flow.start() == Touch()
+    assert flow.send(None) == JoinFlight()
+    assert flow.abandon() == []
+    assert machine.flying
