@@ -112,6 +112,12 @@ class TabMachine:
 
     # -- what the profile does to the tab -------------------------------------------------
 
+    def opened(self) -> None:
+        """A tab opened in the profile shares its session, if there is one; under
+        per_tab_lock the token is the tab's own, so a new tab starts without one."""
+        if self.state.session_open:
+            self.join(self.state.token if self.policy.shared_lock else None)
+
     def join(self, token: AccessToken | None) -> None:
         self.in_session = True
         self.login_reason = self.login_message = self.banner = None

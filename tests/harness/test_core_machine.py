@@ -215,6 +215,11 @@ REQUEST_CASES = {
         [LockTaken(), GRANTED, Answer(200)],
         [Touch(), *refresh_ok(), Send("api", "t2"), Finished(Delivered())],
     ),
+    "regression no_proactive_refresh: a token under the threshold is used as it is": Case(
+        Setup(token=DUE, proactive=False),
+        [Answer(200)],
+        [Touch(), Send("api", "t1"), Finished(Delivered())],
+    ),
     "ensure_fresh: a refresh failed on the network leaves the old token to use": Case(
         Setup(token=DUE),
         [LockTaken(), *FOUR_FAILURES, Answer(200)],
@@ -627,3 +632,13 @@ def test_an_abandoned_flow_that_joined_a_flight_leaves_it_flying() -> None:
     assert flow.send(None) == JoinFlight()
     assert flow.abandon() == []
     assert machine.flying
+
+
+@pytest.mark.parametrize("shared_lock", [True, False])
+def test_a_tab_opened_in_a_signed_in_profile_shares_its_session(shared_lock: bool) -> None:
+    state = ProfileState(ClientPolicy(shared_lock=shared_lock))
+    state.session_open, state.token = True, FRESH
+    machine = TabMachine(state, FakeClock())
+    machine.opened()
+    assert machine.in_session
+    assert machine.token is (FRESH if shared_lock else None)  # per_tab_lock: its own token
