@@ -117,8 +117,7 @@ class Profile:
         self.tabs.append(tab)
         self.state.tabs.append(tab)
         self.clock.attach(tab)
-        if self.state.session_open:
-            tab.join_session(self.state.token if self.policy.shared_lock else None)
+        tab.machine.opened()
         return tab
 
     async def aclose(self) -> None:

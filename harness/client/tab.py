@@ -1,16 +1,20 @@
-"""A simulated browser tab: the request path of docs/refresh-algorithm.md and the tab's timers."""
+"""A simulated browser tab: the user's verbs and what the page shows, over the core's machine.
+
+The refresh algorithm (docs/refresh-algorithm.md) is the core's `TabMachine`; the tab hands
+it each request and timer, and `harness.client.driver` performs what it answers.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import httpx
 
+from harness.client.driver import ApiCall, Driver, HostClock
 from harness.client.errors import (
     ActionFailed,
     ConnectionProblem,
@@ -19,41 +23,22 @@ from harness.client.errors import (
     Unsupported,
 )
 from harness.client.network import Network
-from harness.client.refresh import refresh_with_retries
 from harness.client.target import Target
-from harness.client.wire import build_request, jar, json_reply, reply_of
+from harness.client.wire import jar, json_reply, reply_of
 from harness.clock import VirtualClock
-from harness.core import (
-    AccessToken,
-    Backoff,
-    ClientPolicy,
-    ProfileState,
-    adoptable,
-    judge_api_reply,
-    needs_refresh,
-)
+from harness.core import AccessToken, ClientPolicy, ProfileState, TabMachine
+from harness.core.actions import Delivered, Ended, Offline
 from harness.core.deadlines import idle_announcement_problem
-from harness.core.timers import TabTimers, TimerName, WarningKind
+from harness.core.timers import TabTimers
 from harness.drivers import ExpiryWarning
 from harness.events import (
-    BannerShown,
     Event,
-    IdleLogout,
     LoggedIn,
     LoggedOut,
-    NetworkError,
     RedirectToLogin,
-    RefreshFailed,
-    RefreshRetry,
-    RefreshStarted,
-    RefreshSucceeded,
-    RequestSent,
-    ResponseReceived,
     Rotation,
     TokenAdopted,
-    Unauthorized,
     WarningDismissed,
-    WarningShown,
 )
 from harness.target import User, contract
 from harness.target.contract import Outgoing, Purpose
@@ -61,10 +46,7 @@ from harness.target.model import Request
 from harness.target.templates import MissingValue
 
 LOGGED_OUT_REASON = "logout"
-# Injected bug `refresh_of_refresh`: how often a refused refresh is refreshed again (a real
-# client with this bug loops until the user gives up).
-REFRESH_OF_REFRESH_TRIES = 3
-NO_PAGE = "a simulated tab has no page to hide or freeze (its refresh lock has no timeout)"
+NO_PAGE = "a simulated tab has no page to hide or freeze"
 
 
 class TabHost(Protocol):
@@ -92,14 +74,21 @@ class Tab:
     def __init__(self, host: TabHost, name: str) -> None:
         self.host = host
         self.name = name
-        self.in_session = False
-        self._login_reason: str | None = None  # the reason that sent the tab to the login page
-        self._login_message: str | None = None
-        self._banner: str | None = None
-        self.token: AccessToken | None = None
-        self.timers = TabTimers(host.state, self)
-        self._lock = asyncio.Lock()  # used instead of the profile's under per_tab_lock
-        self._inflight: asyncio.Future[AccessToken | None] | None = None
+        self.machine = TabMachine(host.state, HostClock(host))
+        self.driver = Driver(self, self.machine)
+
+    @property
+    def in_session(self) -> bool:
+        """The tab shows the signed-in app (not the login page)."""
+        return self.machine.in_session
+
+    @property
+    def token(self) -> AccessToken | None:
+        return self.machine.token
+
+    @property
+    def timers(self) -> TabTimers:
+        return self.machine.timers
 
     def __repr__(self) -> str:
         return f"<Tab {self.host.name}/{self.name} in_session={self.in_session}>"
@@ -114,13 +103,13 @@ class Tab:
         return self.in_session
 
     async def login_reason(self) -> str | None:
-        return None if self.in_session else self._login_reason
+        return None if self.in_session else self.machine.login_reason
 
     async def login_message(self) -> str | None:
-        return None if self.in_session else self._login_message
+        return None if self.in_session else self.machine.login_message
 
     async def banner(self) -> str | None:
-        return self._banner
+        return self.machine.banner
 
     async def warning(self) -> ExpiryWarning | None:
         kind = self.timers.warning() if self.in_session else None
@@ -151,15 +140,18 @@ class Tab:
         outgoing = contract.build(
             spec, spec.login, "login", identifier=identifier, password=password
         )
-        response = await self.send_outgoing(outgoing)
+        response = await self.driver.send(outgoing)
         reply = reply_of(response)
         if not 200 <= reply.status < 300:
             raise LoginFailed(reply.status, contract.reason_of(spec, reply, "login"))
-        grant = contract.read_grant(spec, "login", reply, host.local_now())
-        token = self._take_grant(grant, sign_in=True)
+        local_now = host.local_now()
+        grant = contract.read_grant(spec, "login", reply, local_now)
+        self.judge_grant(grant, "login")
+        token = self.machine.token_of(grant, local_now)
+        self.note_rotation()
         self.join_session(token)
         host.state.session_started(token, host.clock.now())
-        self._emit(
+        self.emit(
             LoggedIn,
             access_expires_at=token.access_expires_at,
             session_expires_at=token.session_expires_at,
@@ -241,7 +233,7 @@ class Tab:
         if spec is not None:
             # Offline, the session still ends here; the server expires it on its own.
             with contextlib.suppress(httpx.TransportError, MissingValue):
-                await self.send_outgoing(self._outgoing(spec, "logout", {}))
+                await self.driver.send(self._outgoing(spec, "logout", {}))
         self._signed_out_by_user()
 
     async def logout_all(self) -> httpx.Response:
@@ -283,200 +275,38 @@ class Tab:
     async def _authed(
         self, build: Callable[[str | None], Outgoing], *, stream: bool
     ) -> httpx.Response:
-        try:
-            return await self._authed_once(build, stream=stream)
-        except httpx.TransportError as exc:
-            raise ConnectionProblem(f"{type(exc).__name__}: {exc}") from exc
-
-    async def _authed_once(
-        self, build: Callable[[str | None], Outgoing], *, stream: bool
-    ) -> httpx.Response:
-        self._require_signed_in()
-        self.host.state.touch(self.host.clock.now(), api=True)
-        token = await self._ensure_fresh()
-        for retried in (False, True):
-            outgoing = build(token.value)
-            response = await self.send_outgoing(outgoing, stream=stream)
-            verdict, reason = self._judge(response, outgoing, retried=retried)
-            if verdict == "deliver":
-                return response
-            if verdict == "sign_out":
-                self._end_session(reason)
-                raise SignedOut(reason, self.host.state.policy.message_for(reason))
-            if self.policy.has("drop_early_401") and self._refresh_in_flight():
-                return response  # injected bug: the refusal is not retried after that refresh
-            fresh = await self._refresh("reactive", started_with=token)
-            if fresh is None:
-                self._require_signed_in()
-                raise ConnectionProblem(self._banner or self.host.state.policy.banner_connection)
-            token = fresh
-        raise AssertionError("unreachable: the second answer is always delivered or fatal")
-
-    def _judge(
-        self, response: httpx.Response, outgoing: Outgoing, *, retried: bool
-    ) -> tuple[str, str]:
-        spec = self.host.target.profile
-        if response.status_code not in spec.access.rejected_status:
-            return "deliver", ""
-        # A refusal's body was read by send_outgoing, streaming or not.
-        reason = contract.reason_of(spec, reply_of(response), outgoing.purpose)
-        self._emit(Unauthorized, path=outgoing.path, error=reason)
-        verdict = judge_api_reply(
-            rejected=True, reason=reason, retried=retried, policy=self.host.state.policy
-        )
-        return verdict, reason
-
-    async def _ensure_fresh(self) -> AccessToken:
-        token = self.token
-        if token is not None and not self._needs_refresh(token):
-            return token
-        fresh = await self._refresh("proactive", started_with=token)
-        if fresh is not None:
-            return fresh
-        self._require_signed_in()
-        if token is not None and token.seconds_left(self.host.local_now()) > 0:
-            return token  # the refresh failed on the network; the old token still works
-        raise ConnectionProblem(self._banner or self.host.state.policy.banner_connection)
+        api = ApiCall(build, stream)
+        outcome = await self.driver.run(self.machine.request(), api)
+        if isinstance(outcome, Delivered):
+            return api.responses[-1]
+        if isinstance(outcome, Offline):
+            raise ConnectionProblem(outcome.message)
+        assert isinstance(outcome, Ended)
+        raise SignedOut(outcome.reason, outcome.message)
 
     @property
     def policy(self) -> ClientPolicy:
         return self.host.state.policy
-
-    async def back_off(self, step: Backoff) -> None:
-        self._emit(RefreshRetry, attempt=step.attempt, delay_s=step.delay, error=step.error)
-        await self.host.clock.sleep(step.delay)
-
-    def _needs_refresh(self, token: AccessToken | None) -> bool:
-        return needs_refresh(token, self.host.local_now(), self.host.state.policy)
-
-    async def send_outgoing(self, outgoing: Outgoing, *, stream: bool = False) -> httpx.Response:
-        """Send one request as-is (no refresh logic), recording it and its answer."""
-        http = self.host.http
-        request = build_request(http, outgoing)
-        method, path, purpose = outgoing.method, outgoing.path, outgoing.purpose
-        self._emit(RequestSent, method=method, path=path, purpose=purpose)
-        try:
-            response = await http.send(request, stream=stream)
-        except httpx.TransportError as exc:
-            self._emit(NetworkError, path=path, error=f"{type(exc).__name__}: {exc}")
-            raise
-        reason = None
-        if response.status_code >= 400:
-            await response.aread()
-            reason = contract.reason_of(self.host.target.profile, reply_of(response), purpose)
-        self._emit(
-            ResponseReceived,
-            method=method,
-            path=path,
-            purpose=purpose,
-            status=response.status_code,
-            error=reason,
-        )
-        return response
-
-    # -- refresh (single flight across the profile) ---------------------------------------
-
-    async def _refresh(
-        self, reason: str, *, started_with: AccessToken | None
-    ) -> AccessToken | None:
-        """Step 1: a refresh already in flight in this tab is awaited, not repeated."""
-        if self._inflight is not None:
-            return await asyncio.shield(self._inflight)
-        flight: asyncio.Future[AccessToken | None] = asyncio.get_running_loop().create_future()
-        self._inflight = flight
-        result: AccessToken | None = None
-        try:
-            result = await self._refresh_locked(reason, started_with)
-            return result
-        finally:
-            self._inflight = None
-            flight.set_result(result)
-
-    def _refresh_lock(self) -> asyncio.Lock:
-        return self.host.refresh_lock if self.host.state.policy.shared_lock else self._lock
-
-    def _refresh_in_flight(self) -> bool:
-        return self._inflight is not None or self._refresh_lock().locked()
-
-    async def _refresh_locked(
-        self, reason: str, started_with: AccessToken | None
-    ) -> AccessToken | None:
-        host = self.host
-        async with self._refresh_lock():
-            if not self.in_session:
-                return None
-            # Under per_tab_lock the tab sees only its own token: another request of this tab
-            # may have refreshed it since `started_with` failed.
-            shared = host.state.token if host.state.policy.shared_lock else self.token
-            found = adoptable(shared, started_with, host.local_now(), host.state.policy)
-            if host.state.policy.has("no_lock_recheck"):
-                found = None
-            if found is not None:  # step 3: another tab refreshed while this one waited
-                self.adopt(found)
-                return found
-            self._emit(RefreshStarted, reason=reason)
-            return await self._refresh_request()
-
-    async def _refresh_request(self) -> AccessToken | None:
-        host = self.host
-        try:
-            outgoing = self.refresh_outgoing()
-        except MissingValue:  # nothing to refresh with: the session cannot go on
-            self._emit(RefreshFailed, error="refresh_missing", fatal=True)
-            self._end_session("refresh_missing")
-            return None
-        response, error = await refresh_with_retries(self, outgoing)
-        if self.policy.has("refresh_of_refresh"):
-            for _ in range(REFRESH_OF_REFRESH_TRIES):
-                if response is None or response.status_code not in (401, 403):
-                    break
-                response, error = await refresh_with_retries(self, outgoing)
-        if not self.in_session:  # another tab signed the profile out during the backoff
-            return None
-        if response is None and self.policy.has("network_error_signs_out"):
-            self._emit(RefreshFailed, error=error, fatal=True)
-            self._end_session(error)
-            return None
-        if response is None:
-            self._emit(RefreshFailed, error=error, fatal=False)
-            self._show_banner()
-            return None
-        reply = reply_of(response)
-        spec = host.target.profile
-        if not 200 <= reply.status < 300:
-            code = error or contract.reason_of(spec, reply, "refresh")
-            self._emit(RefreshFailed, error=code, fatal=True)
-            self._end_session(code)
-            return None
-        token = self._take_grant(contract.read_grant(spec, "refresh", reply, host.local_now()))
-        self._emit(RefreshSucceeded, access_expires_at=token.access_expires_at)
-        self.token = token
-        self._banner = None
-        host.state.broadcast(token, sender=self)
-        return token
 
     def refresh_outgoing(self) -> Outgoing:
         """The refresh request as the profile describes it (raises MissingValue without a token)."""
         spec = self.host.target.profile
         return self._outgoing(spec.refresh, "refresh", {}, self.token.value if self.token else None)
 
-    def _take_grant(self, grant: contract.Grant, *, sign_in: bool = False) -> AccessToken:
-        """Keep the refresh token the app handed over and note a rotation."""
-        state, spec = self.host.state, self.host.target.profile
-        purpose: Literal["login", "refresh"] = "login" if sign_in else "refresh"
-        if spec.tokens_for(purpose).idle_expires_at is not None:
+    def judge_grant(self, grant: contract.Grant, purpose: Literal["login", "refresh"]) -> None:
+        """The idle deadline a token response announces must be one the app can keep."""
+        if self.host.target.profile.tokens_for(purpose).idle_expires_at is not None:
             server_now = grant.server_time or self.host.local_now()
-            self._judge_idle(grant.idle_expires_at, server_now, purpose, sign_in)
-        if state.policy.has("ignore_clock_skew"):
-            grant = dataclasses.replace(grant, server_time=None)
-        if grant.refresh_token is not None:
-            state.refresh_token = grant.refresh_token
+            self._judge_idle(grant.idle_expires_at, server_now, purpose, purpose == "login")
+
+    def note_rotation(self) -> None:
+        """A refresh token this profile never had (its cookie, or the one it keeps): a rotation."""
+        state, spec = self.host.state, self.host.target.profile
         cookie = spec.refresh_cookie()
         current = jar(self.host.http).get(cookie) if cookie else state.refresh_token
         first = not state.session_open
         if state.new_refresh_token(current) and not first:
-            self._emit(Rotation)
-        return AccessToken.from_grant(grant, self.host.local_now())
+            self.emit(Rotation)
 
     def _judge_idle(
         self, announced: datetime | None, server_now: datetime, purpose: str, activity: bool
@@ -486,43 +316,26 @@ class Tab:
         if problem is not None:
             raise contract.ContractError(f"the {purpose} response {problem}")
 
-    def _show_banner(self) -> None:
-        message = self.host.state.policy.banner_connection
-        if self._banner is None:  # one event per banner appearance, not per failed cycle
-            self._emit(BannerShown, message=message)
-        self._banner = message
-
     # -- state changes driven by the profile (TabPeer) ------------------------------------
 
     def join_session(self, token: AccessToken | None) -> None:
-        self.in_session = True
-        self._login_reason = self._login_message = self._banner = None
-        self.token = token
-        self.timers.reset(self.host.clock.now())
+        self.machine.join(token)
 
     def adopt(self, token: AccessToken) -> None:
-        """Take a token another tab of the profile refreshed (broadcast or re-check)."""
-        if token is self.token:
-            return
-        self.token = token
-        self._banner = None
-        self._emit(TokenAdopted, access_expires_at=token.access_expires_at)
+        """Take a token another tab of the profile refreshed (its broadcast)."""
+        if self.machine.adopt(token):
+            self.emit(TokenAdopted, access_expires_at=token.access_expires_at)
 
     def activity_seen(self) -> None:
         if self.in_session and self.timers.dismiss_idle_warning():
-            self._emit(WarningDismissed, warning="idle")
+            self.emit(WarningDismissed, warning="idle")
 
     def to_login(self, reason: str, message: str | None, *, redirect: bool) -> None:
-        self.in_session = False
-        self.token = None
-        self._banner = None
-        self._login_reason = reason
-        self._login_message = message
-        self.timers.reset(self.host.clock.now())
+        self.machine.signed_out(reason, message)
         if redirect:
-            self._emit(RedirectToLogin, reason=reason, message=message or "")
+            self.emit(RedirectToLogin, reason=reason, message=message or "")
         else:
-            self._emit(LoggedOut, reason=reason)
+            self.emit(LoggedOut, reason=reason)
 
     # -- timers (ClockParticipant) --------------------------------------------------------
 
@@ -530,56 +343,19 @@ class Tab:
         return self.timers.next_due() if self.in_session else None
 
     async def clock_moved(self, now: datetime, mode: str) -> None:
-        if not self.in_session:
-            return
-        for name in self.timers.fire_due(now):
+        for name in self.machine.fire_due(now):
             if not self.in_session:
                 return
-            await self._on_timer(name)
+            await self.driver.run(self.machine.timer(name))
 
-    async def _on_timer(self, name: TimerName) -> None:
-        if name == "tick":
-            await self._tick()
-        elif name in ("idle_warning", "absolute_warning"):
-            kind: WarningKind = "idle" if name == "idle_warning" else "absolute"
-            left = self.timers.seconds_left(kind, self.host.clock.now())
-            self._emit(WarningShown, warning=kind, seconds_left=left)
-        elif name == "idle_logout":
-            self._emit(IdleLogout)
-            self._end_session("session_idle")
-        elif name == "absolute_end":
-            self._end_session("session_expired")
-
-    async def _tick(self) -> None:
-        # Skip while a refresh is in flight anywhere in the profile: its broadcast will come.
-        # Waiting for it here would deadlock, since its backoff waits on this very clock step.
-        if self._inflight is not None or self._refresh_lock().locked():
-            return
-        if self._needs_refresh(self.token):
-            await self._refresh("timer", started_with=self.token)
-        # After a failed refresh the heartbeat would only repeat it; the next tick tries again.
-        state = self.host.state
-        if self.in_session and self._banner is None and state.heartbeat_due(self.host.clock.now()):
-            await self._heartbeat()
-
-    async def _heartbeat(self) -> None:
+    async def heartbeat(self) -> None:
         """Clicks without API calls: tell the server the user is active (the probe request)."""
         if self.host.target.profile.probe is None:
             return
-        state = self.host.state
-        state.heartbeat_inflight = True
-        try:
-            with contextlib.suppress(ConnectionProblem, SignedOut):
-                await self.probe()
-        finally:
-            state.heartbeat_inflight = False
+        with contextlib.suppress(ConnectionProblem, SignedOut):
+            await self.probe()
 
     # -- helpers --------------------------------------------------------------------------
-
-    def _end_session(self, reason: str) -> None:
-        """A fatal `reason`: every tab of the profile goes to the login page with its message."""
-        message = self.host.state.policy.message_for(reason)
-        self.host.state.sign_out(reason, message, redirect=True)
 
     def _signed_out_by_user(self) -> None:
         """Every tab goes to the login page, which says so (no redirect: the user chose it)."""
@@ -594,7 +370,7 @@ class Tab:
 
     def _require_signed_in(self) -> None:
         if not self.in_session:
-            raise SignedOut(self._login_reason or "signed_out", self._login_message)
+            raise SignedOut(self.machine.login_reason or "signed_out", self.machine.login_message)
 
-    def _emit(self, kind: type[Event], **fields: Any) -> None:
+    def emit(self, kind: type[Event], **fields: Any) -> None:
         self.host.emit(kind, self.name, **fields)

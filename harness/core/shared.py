@@ -41,6 +41,7 @@ class ProfileState:
         self.last_activity: datetime | None = None  # virtual time of the last action or call
         self.last_api_call: datetime | None = None  # the server saw activity then
         self.heartbeat_inflight = False
+        self.refresh_locks_held = 0  # tabs inside the profile's refresh lock (stolen ones too)
         self._refresh_tokens_seen: set[str] = set()
 
     def session_started(self, token: AccessToken, now: datetime) -> None:

@@ -23,8 +23,9 @@ class TabTimers:
     Called on every clock step, so it stays lean: a handful of datetime operations.
     """
 
-    def __init__(self, state: ProfileState, holder: TokenHolder) -> None:
+    def __init__(self, state: ProfileState, holder: TokenHolder, *, ticks: bool = True) -> None:
         self._state = state
+        self._ticks = ticks  # False: the driver's own timer ticks (a browser's, in real time)
         self._holder = holder
         self._next_tick: datetime | None = None
         self._idle_warned_for: datetime | None = None  # the last-activity time it warned about
@@ -43,7 +44,7 @@ class TabTimers:
         """Every pending timer as (virtual due time, name)."""
         state = self._state
         timers: list[tuple[datetime, TimerName]] = []
-        if state.policy.proactive_refresh and self._next_tick is not None:
+        if self._ticks and state.policy.proactive_refresh and self._next_tick is not None:
             timers.append((self._next_tick, "tick"))
         warns = not state.policy.has("no_expiry_warning")  # an injected client bug
         lead = timedelta(seconds=state.policy.warning_lead_seconds if warns else 0)

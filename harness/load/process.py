@@ -54,6 +54,10 @@ class StormClock:
     def now(self) -> datetime:
         return datetime.now(UTC) + timedelta(seconds=self.offset_s)
 
+    def local_now(self) -> datetime:
+        """A client's own clock: the app's, by construction (see above)."""
+        return self.now()
+
     def now_s(self) -> float:
         return time.time() + self.offset_s
 

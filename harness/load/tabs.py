@@ -1,10 +1,10 @@
 """A browser profile and its tabs under gevent: the refresh algorithm's adapter for load.
 
-Every decision comes from `harness.core` (when to refresh, what to adopt inside the lock,
-what an API answer means, how to back off, when a timer signs the user out); every request
-is built and read by `harness.target.contract`. What lives here is the gevent side: one
-greenlet per tab ticking on real time, a lock per profile (the Web Locks stand-in, stolen
-after the lock timeout as a browser does), and the tally of what happened.
+Every step of the algorithm is the core's `TabMachine` (when to refresh, the lock and its
+re-check, what an API answer means, the backoff, when a timer signs the user out); every
+request is built and read by `harness.target.contract`. What lives here is the gevent side:
+one greenlet per tab ticking on real time, a semaphore per profile for the machine's lock
+(taken anyway after the machine's timeout), and the tally of what the machine did.
 
 Loaded only in the Locust process (gevent).
 """
@@ -15,23 +15,41 @@ import random
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import TypeVar
 
 import gevent
 from gevent.event import AsyncResult
 from gevent.lock import Semaphore
 
-from harness.core import (
-    AccessToken,
-    Backoff,
-    GiveUp,
-    ProfileState,
-    RefreshAttempts,
-    adoptable,
-    judge_api_reply,
-    needs_refresh,
+from harness.core import AccessToken, Finished, Flow, ProfileState, TabMachine
+from harness.core.actions import (
+    AcquireLock,
+    Action,
+    Answer,
+    Delivered,
+    Done,
+    Heartbeat,
+    JoinFlight,
+    Land,
+    Landed,
+    LockScope,
+    LockTaken,
+    NetworkFailed,
+    RefreshBegins,
+    RefreshFails,
+    Rejected,
+    ReleaseLock,
+    Send,
+    SignOut,
+    Sleep,
+    Store,
+    TakeOff,
+    Touch,
+    Unsendable,
+    Woke,
 )
-from harness.core.timers import TabTimers
+from harness.core.actions import Reply as MachineReply
 from harness.load.figures import REFRESH_NAMES, REFRESH_OTHER
 from harness.load.plan import Deadlines, Fate, judge_logout, missed_logout
 from harness.load.process import NetworkFailure, ProcessState, Wire
@@ -40,24 +58,20 @@ from harness.target.contract import Outgoing, Purpose
 from harness.target.model import Request
 from harness.target.templates import MissingValue
 
+T = TypeVar("T")
 REVOKED_REASONS = frozenset({"refresh_reused", "session_revoked"})
 ACTION_SHARE = 0.25  # of a user's actions that write (the rest read)
 
 
 class StealableLock:
-    """The profile's refresh lock; a waiter takes it anyway after `timeout_s` (a frozen holder)."""
+    """The profile's refresh lock (Web Locks): a waiter may take it anyway after a timeout."""
 
-    def __init__(self, timeout_s: float) -> None:
+    def __init__(self) -> None:
         self._semaphore = Semaphore()
-        self._timeout_s = timeout_s
 
-    @property
-    def locked(self) -> bool:
-        return bool(self._semaphore.locked())
-
-    def acquire(self) -> bool:
+    def acquire(self, timeout_s: float) -> bool:
         """True when acquired, False when stolen after the timeout (then do not release)."""
-        return bool(self._semaphore.acquire(timeout=self._timeout_s))
+        return bool(self._semaphore.acquire(timeout=timeout_s))
 
     def release(self, owned: bool) -> None:
         if owned:
@@ -65,33 +79,37 @@ class StealableLock:
 
 
 class StormTab:
-    """One tab: its own copy of the token, its timers, its single refresh in flight."""
+    """One tab: the core's machine, driven by a greenlet per request and a timer greenlet."""
 
     def __init__(self, profile: StormProfile, name: str) -> None:
         self.profile = profile
         self.name = name
-        self.in_session = False
-        self.token: AccessToken | None = None
-        self.timers = TabTimers(profile.state, self)
-        self.lock = StealableLock(profile.state.policy.lock_timeout_seconds)  # per_tab_lock
-        self._inflight: AsyncResult | None = None
+        # The tab's timer greenlet ticks on real time: the machine's timers do not tick.
+        self.machine = TabMachine(profile.state, profile.process.clock, virtual_ticks=False)
+        self.lock = StealableLock()  # per_tab_lock
+        self._flight: AsyncResult | None = None
+
+    @property
+    def in_session(self) -> bool:
+        return self.machine.in_session
+
+    @property
+    def token(self) -> AccessToken | None:
+        return self.machine.token
 
     # -- TabPeer: what the profile's broadcast channel does to this tab ------------------
 
     def adopt(self, token: AccessToken) -> None:
-        self.token = token
+        self.machine.adopt(token)
 
     def activity_seen(self) -> None:
-        self.timers.dismiss_idle_warning()
+        self.machine.timers.dismiss_idle_warning()
 
     def to_login(self, reason: str, message: str | None, *, redirect: bool) -> None:
-        self.in_session = False
-        self.token = None
+        self.machine.signed_out(reason, message)
 
     def join(self, token: AccessToken | None) -> None:
-        self.in_session = True
-        self.token = token
-        self.timers.reset(self.profile.process.clock.now())
+        self.machine.join(token)
 
     # -- the timer ------------------------------------------------------------------------
 
@@ -106,131 +124,98 @@ class StormTab:
             gevent.sleep(period)
 
     def tick(self) -> None:
-        now = self.profile.process.clock.now()
-        for name in self.timers.fire_due(now):
-            if name == "idle_logout":
-                self.profile.end_session("session_idle")
-            elif name == "absolute_end":
-                self.profile.end_session("session_expired")
-        if not self.in_session or self._inflight is not None or self._refresh_lock().locked:
-            return  # a refresh in flight anywhere in the profile will broadcast its token
-        state = self.profile.state
-        if state.policy.proactive_refresh and needs_refresh(self.token, now, state.policy):
-            self.refresh("timer", started_with=self.token)
-        if self.in_session and state.heartbeat_due(now) and self.profile.target.probe is not None:
-            state.heartbeat_inflight = True
-            try:
-                self.declared("probe", {})
-            finally:
-                state.heartbeat_inflight = False
+        for name in self.machine.fire_due(self.profile.process.clock.now()):
+            self._run(self.machine.timer(name))
+        self._run(self.machine.timer("tick"))
 
     # -- requests -------------------------------------------------------------------------
 
     def declared(self, purpose: Purpose, named: dict[str, str]) -> Reply | None:
-        """The profile's [probe] or [action] request through the refresh algorithm."""
+        """The profile's [probe] or [action] request through the refresh algorithm.
+
+        None when no answer is delivered (signed out, or no token and no network).
+        """
         spec: Request | None = getattr(self.profile.target, purpose)
         if spec is None:
             return None
-        return self.authed(lambda token: self.profile.outgoing(spec, purpose, named, token))
+        answers: list[Reply] = []
+        build = partial(self.profile.outgoing, spec, purpose, named)
+        outcome = self._run(self.machine.request(), _ApiSender(self, build, answers))
+        return answers[-1] if isinstance(outcome, Delivered) and answers else None
 
-    def authed(self, build: Callable[[str | None], Outgoing]) -> Reply | None:
-        """ensure_fresh, send, and on a refused token refresh once and retry once.
+    def _run(self, flow: Flow[T], api: _ApiSender | None = None) -> T:
+        """Perform the machine's actions until the flow is over."""
+        try:
+            step = flow.start()
+            while not isinstance(step, Finished):
+                step = flow.send(self._perform(step, api))
+            return step.value
+        finally:
+            if not flow.finished:
+                for action in flow.abandon():
+                    self._perform(action, api)
 
-        None when the request could not be made (signed out, or no token and no network).
-        """
-        profile, state = self.profile, self.profile.state
-        if not self.in_session:
-            return None
-        state.touch(profile.process.clock.now(), api=True)
-        token = self.ensure_fresh()
-        for retried in (False, True):
-            if token is None:
-                return None
-            outgoing = build(token.value)
-            try:
-                reply = profile.wire.send(outgoing, name=outgoing.purpose)
-            except NetworkFailure:
-                return None
-            rejected = contract.access_rejected(profile.target, reply)
-            reason = contract.reason_of(profile.target, reply, outgoing.purpose) if rejected else ""
-            if rejected and not retried:
-                profile.process.tally.add("action_401s")
-            verdict = judge_api_reply(
-                rejected=rejected, reason=reason, retried=retried, policy=state.policy
-            )
-            if verdict == "deliver":
-                return reply
-            if verdict == "sign_out":
-                profile.end_session(reason)
-                return None
-            token = self.refresh("reactive", started_with=token)
+    def _perform(self, action: Action, api: _ApiSender | None) -> MachineReply | None:
+        profile, tally = self.profile, self.profile.process.tally
+        match action:
+            case Send(sending="api", token=token):
+                assert api is not None
+                return api.send(token)
+            case Send(sending="refresh"):
+                return profile.send_refresh()
+            case AcquireLock(scope=scope, timeout_s=timeout_s):
+                owned = self._lock(scope).acquire(timeout_s)
+                if not owned:
+                    tally.add("lock_steals")
+                return LockTaken(stolen=not owned)
+            case ReleaseLock(scope=scope, owned=owned):
+                self._lock(scope).release(owned)
+            case Sleep(seconds=seconds):
+                tally.add("refresh_retries")
+                gevent.sleep(seconds)
+                return Woke()
+            case TakeOff():
+                self._flight = AsyncResult()
+            case Land(token=token):
+                assert self._flight is not None
+                self._flight.set(token)
+                self._flight = None
+            case JoinFlight():
+                assert self._flight is not None
+                return Landed(self._flight.get())
+            case Heartbeat():
+                if profile.target.probe is not None:
+                    self.declared("probe", {})
+                return Done()
+            case _:
+                profile.record(action, self)
         return None
 
-    def ensure_fresh(self) -> AccessToken | None:
-        token, now = self.token, self.profile.process.clock.now()
-        if token is not None and not needs_refresh(token, now, self.profile.state.policy):
-            return token
-        fresh = self.refresh("proactive", started_with=token)
-        if fresh is not None or not self.in_session:
-            return fresh
-        # The refresh failed on the network: the old token still works until it expires.
-        return token if token is not None and token.seconds_left(now) > 0 else None
+    def _lock(self, scope: LockScope) -> StealableLock:
+        return self.profile.lock if scope == "profile" else self.lock
 
-    # -- refresh: single flight in the tab, then across the profile -----------------------
 
-    def refresh(self, reason: str, *, started_with: AccessToken | None) -> AccessToken | None:
-        if self._inflight is not None:  # a refresh already in flight in this tab: wait for it
-            found: AccessToken | None = self._inflight.get()
-            return found
-        flight = self._inflight = AsyncResult()
-        result: AccessToken | None = None
+class _ApiSender:
+    """The user's request of one flow: built with the token the machine names, sent, read."""
+
+    def __init__(
+        self, tab: StormTab, build: Callable[[str | None], Outgoing], answers: list[Reply]
+    ) -> None:
+        self._profile = tab.profile
+        self._build = build
+        self._answers = answers
+
+    def send(self, token: str | None) -> Answer | NetworkFailed:
+        profile = self._profile
+        outgoing = self._build(token)
         try:
-            result = self._refresh_locked(started_with)
-            return result
-        finally:
-            self._inflight = None
-            flight.set(result)
-
-    def _refresh_lock(self) -> StealableLock:
-        return self.profile.lock if self.profile.state.policy.shared_lock else self.lock
-
-    def _refresh_locked(self, started_with: AccessToken | None) -> AccessToken | None:
-        profile, state = self.profile, self.profile.state
-        lock = self._refresh_lock()
-        owned = lock.acquire()
-        if not owned:
-            profile.process.tally.add("lock_steals")
-        try:
-            if not self.in_session:
-                return None
-            shared = state.token if state.policy.shared_lock else self.token
-            now = profile.process.clock.now()
-            found = adoptable(shared, started_with, now, state.policy)
-            if found is not None:  # another tab refreshed while this one waited
-                self.adopt(found)
-                return found
-            return self._refresh_request()
-        finally:
-            lock.release(owned)
-
-    def _refresh_request(self) -> AccessToken | None:
-        profile = self.profile
-        try:
-            outgoing = profile.outgoing(profile.target.refresh, "refresh", {}, None)
-        except MissingValue:  # nothing to refresh with: the session cannot go on
-            profile.end_session("refresh_missing")
-            return None
-        reply = profile.send_refresh(outgoing)
-        if reply is None or not self.in_session:
-            return None
-        if not 200 <= reply.status < 300:
-            profile.process.tally.add("refresh_refused")
-            profile.end_session(contract.reason_of(profile.target, reply, "refresh"))
-            return None
-        token = profile.take_grant(reply, "refresh")
-        self.token = token
-        profile.state.broadcast(token, sender=self)
-        return token
+            reply = profile.wire.send(outgoing, name=outgoing.purpose)
+        except NetworkFailure as exc:
+            return NetworkFailed(str(exc))
+        self._answers.append(reply)
+        rejected = contract.access_rejected(profile.target, reply)
+        reason = contract.reason_of(profile.target, reply, outgoing.purpose) if rejected else ""
+        return Answer(reply.status, reason, rejected=rejected)
 
 
 class StormProfile:
@@ -245,7 +230,7 @@ class StormProfile:
         self.fate = fate
         self.user = user
         self.state = ProfileState(process.policy)
-        self.lock = StealableLock(process.policy.lock_timeout_seconds)
+        self.lock = StealableLock()
         self.tabs = [StormTab(self, f"tab{i + 1}") for i in range(tabs)]
         self.state.tabs.extend(self.tabs)
         self.open = True  # the browser is running (the Locust user is alive)
@@ -273,47 +258,63 @@ class StormProfile:
             self.target, spec, purpose, cookies=self.wire.cookies(), access_token=token, **values
         )
 
-    def send_refresh(self, outgoing: Outgoing) -> Reply | None:
-        """The refresh with the core's backoff; None after the last try failed (banner)."""
+    def send_refresh(self) -> MachineReply:
+        """One try of the refresh, timed for the storm's latency figures."""
         tally, clock = self.process.tally, self.process.clock
-        tally.add("refresh_flights")
-        attempts = RefreshAttempts(self.state.policy)
-        while True:
-            name = REFRESH_NAMES.get(clock.phase, REFRESH_OTHER)
-            sent = time.monotonic()
-            reply: Reply | None = None
-            try:
-                reply = self.wire.send(outgoing, name=name)
-                step = attempts.after(reply.status)
-            except NetworkFailure as exc:
-                step = attempts.after(None, str(exc))
-            if reply is not None:
-                elapsed_ms = (time.monotonic() - sent) * 1000
-                tally.refresh_answered(clock.second_of_storm(), elapsed_ms)
-            if isinstance(step, GiveUp):
-                tally.add("refresh_gave_up")
-                return None
-            if not isinstance(step, Backoff):
-                return reply
-            tally.add("refresh_retries")
-            gevent.sleep(step.delay)
-            if not self.signed_in:
-                return None
+        try:
+            outgoing = self.outgoing(self.target.refresh, "refresh", {}, None)
+        except MissingValue:
+            return Unsendable()
+        sent = time.monotonic()
+        try:
+            reply = self.wire.send(outgoing, name=REFRESH_NAMES.get(clock.phase, REFRESH_OTHER))
+        except NetworkFailure as exc:
+            return NetworkFailed(str(exc))
+        tally.refresh_answered(clock.second_of_storm(), (time.monotonic() - sent) * 1000)
+        if not 200 <= reply.status < 300:
+            return Answer(reply.status, contract.reason_of(self.target, reply, "refresh"))
+        grant = contract.read_grant(self.target, "refresh", reply, clock.now())
+        # No skew: in a storm the client's clock is the app's (see StormClock).
+        return Answer(reply.status, grant=grant, received_at=grant.server_time or clock.now())
 
-    def take_grant(self, reply: Reply, purpose: Any) -> AccessToken:
-        """Keep what a login or refresh gave; count a renewal when the profile's token was due."""
+    def record(self, action: Action, tab: StormTab) -> None:
+        """What the tally keeps of the machine's other actions."""
+        tally = self.process.tally
+        match action:
+            case RefreshBegins():
+                tally.add("refresh_flights")
+            case RefreshFails(cause="unreachable", fatal=False):
+                tally.add("refresh_gave_up")
+            case RefreshFails(cause="refused"):
+                tally.add("refresh_refused")
+            case Rejected(retried=False):
+                tally.add("action_401s")
+            case Touch():
+                self.state.touch(self.process.clock.now(), api=True)
+            case Store(token=token):
+                self.renewed(token)
+                self.state.broadcast(token, sender=tab)
+            case SignOut(reason=reason):
+                self.end_session(reason)
+
+    def take_grant(self, reply: Reply) -> AccessToken:
+        """Keep what a login (or bulk sign-in) gave."""
         clock = self.process.clock
-        grant = contract.read_grant(self.target, purpose, reply, clock.now())
+        grant = contract.read_grant(self.target, "login", reply, clock.now())
         if grant.refresh_token is not None:
             self.state.refresh_token = grant.refresh_token
-        # No skew: in a storm the client's clock is the app's (see StormClock).
         token = AccessToken.from_grant(grant, grant.server_time or clock.now())
-        if purpose == "refresh" and self._was_due(clock.now()):
+        self.freshest = token
+        return token
+
+    def renewed(self, token: AccessToken) -> None:
+        """A refresh got `token`: count a renewal when the profile's token was due."""
+        clock = self.process.clock
+        if self._was_due(clock.now()):
             self.process.tally.add("renewals")
             self.last_renewal = clock.now_s()
             self._herd_done()
         self.freshest = token
-        return token
 
     def _was_due(self, now: datetime) -> bool:
         """The profile's newest token was under the threshold: this refresh renewed it.
@@ -327,7 +328,7 @@ class StormProfile:
 
     def start_session(self, reply: Reply) -> None:
         """A login (or bulk) response: the session starts in every tab."""
-        token = self.take_grant(reply, "login")
+        token = self.take_grant(reply)
         clock = self.process.clock
         self.state.session_started(token, clock.now())
         self.signed_in_at = self.last_renewal = clock.now_s()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -127,3 +128,18 @@ async def test_logout_revokes_the_session_on_the_server(profile: ProfileFactory)
     )
     assert response.status_code == 401
     assert response.json()["error"] == "session_revoked"
+
+
+async def test_a_refresh_lock_held_past_its_timeout_is_taken_over(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder
+) -> None:
+    alice = await profile()
+    tab = await alice.login(*ALICE)
+    alice.state.policy = dataclasses.replace(alice.policy, lock_timeout_seconds=0.05)
+    await alice.refresh_lock.acquire()  # a frozen tab holds it and never lets go
+    alice.state.refresh_locks_held += 1
+    await clock.advance(timedelta(minutes=31))  # the tick skips: the lock is held
+    assert requests_to(recorder, "/api/auth/refresh") == 0
+    assert (await tab.get("/api/auth/session")).status_code == 200
+    assert requests_to(recorder, "/api/auth/refresh") == 1
+    assert alice.refresh_lock.locked()  # still the frozen holder's: the thief never releases
