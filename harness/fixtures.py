@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import pytest
 
 from harness.events import Recorder
-from harness.report.collector import RECORDER_KEY, suite_of
+from harness.report.collector import RECORDER_KEY, NotApplicableSkip, suite_of
 
 if TYPE_CHECKING:
     from harness.app import AppUnderTest, ServerPool
@@ -27,12 +27,11 @@ if TYPE_CHECKING:
     from harness.target.promise import Promise
 
 DEFAULT_TARGET = "reference-app"
-NOT_APPLICABLE = "not applicable: "
 
 
 def not_applicable(why: str) -> NoReturn:
     """Skip with the reason reports count as "not applicable", never as passed."""
-    pytest.skip(NOT_APPLICABLE + why)
+    raise NotApplicableSkip(why)
 
 
 def marker_overrides(item: pytest.Item) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from harness._realtime import wall_now, wall_seconds
 from harness.applicability import NotApplicable
 from harness.drivers import DRIVERS
 from harness.fixtures import (
-    NOT_APPLICABLE,
     api_profiles,
     app_servers,
     clock,
@@ -38,6 +37,7 @@ from harness.report.collector import (
     LOAD_KEY,
     REPORT_DIR_KEY,
     RUN_KEY,
+    NotApplicableSkip,
     ResultCollector,
     pytest_runtest_makereport,
     story_tags,
@@ -306,21 +306,30 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         guard.restore()
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """`@pytest.mark.needs(...)` the target lacks: not applicable, before any fixture runs."""
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """`@pytest.mark.needs(...)` the target lacks: not applicable, before any fixture runs;
+    a fixture that finds the target cannot serve it (`NotApplicable`): the same."""
+    lacking = _lacking(item)
+    if lacking:
+        raise NotApplicableSkip("needs " + ", ".join(lacking) + " in the target profile")
+    try:
+        return (yield)
+    except NotApplicable as exc:
+        raise NotApplicableSkip(str(exc)) from None
+
+
+def _lacking(item: pytest.Item) -> list[str]:
     needs = tuple(arg for marker in item.iter_markers("needs") for arg in marker.args)
     if not needs:
-        return
+        return []
     from harness.target import ProfileError, load_profile
     from harness.target.needs import missing
 
     try:
-        profile = load_profile(target_spec(item.config))
-        lacking = missing(profile, needs)
+        return missing(load_profile(target_spec(item.config)), needs)
     except (ProfileError, ValueError) as exc:
         raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
-    if lacking:
-        pytest.skip(NOT_APPLICABLE + "needs " + ", ".join(lacking) + " in the target profile")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -329,4 +338,4 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     try:
         return (yield)
     except NotApplicable as exc:
-        pytest.skip(NOT_APPLICABLE + str(exc))
+        raise NotApplicableSkip(str(exc)) from None

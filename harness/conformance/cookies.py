@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http.cookies import CookieError, Morsel, SimpleCookie
 
-from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
+from harness.report.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
 
 HOST_PREFIX = "__Host-"
 # The attributes a `http.cookies.Morsel` reads (its documentation lists them).

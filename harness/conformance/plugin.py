@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Protocol
 import pytest
 
 from harness.conformance.evidence import Evidence
-from harness.conformance.verdicts import REFERENCE, Verdict
 from harness.events import Recorder
 from harness.fixtures import user_of
+from harness.report.verdicts import REFERENCE, Verdict
 
 if TYPE_CHECKING:
     from harness.client import Target

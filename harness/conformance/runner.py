@@ -16,8 +16,6 @@ from rich.console import Console
 
 from harness._realtime import wall_seconds
 from harness.conformance.preflight import located, preflight
-from harness.conformance.summary import print_verdicts
-from harness.conformance.verdicts import FAIL, WARN, CheckVerdict, conformance_verdicts
 from harness.exit_codes import ExitCode
 from harness.interrupts import SignalGuard
 from harness.measure import measuring
@@ -27,6 +25,8 @@ from harness.processes import ChildSweep
 from harness.report.model import RunResult
 from harness.report.outcome import PYTEST_USAGE_ERROR
 from harness.report.progress import ProgressPlugin
+from harness.report.verdict_table import print_verdicts
+from harness.report.verdicts import FAIL, WARN, CheckVerdict, conformance_verdicts
 from harness.runner import ConfigError, RunOptions, find_scenarios, pytest_args
 from harness.target import load_profile
 

@@ -19,12 +19,13 @@ from harness.drivers import DRIVERS
 from harness.events import Recorder, event_from_dict
 from harness.report.model import (
     FAILED,
+    NOT_APPLICABLE,
     PASSED,
+    SKIPPED,
     CollectionError,
     Failure,
     RunResult,
     TestResult,
-    skip_status,
 )
 from harness.story import SUITES
 
@@ -109,11 +110,36 @@ def report_data(
     if report.failed:
         text = call.excinfo.exconly() if call.excinfo is not None else report.longreprtext
         data["message"] = first_line(text)
+    if report.skipped and call.excinfo is not None:
+        data["not_applicable_here"] = call.excinfo.errisinstance(NotApplicableSkip)
     if report.when == "teardown":
         recorder = item.stash.get(RECORDER_KEY, None)
         data["events"] = [e.to_dict() for e in recorder.events] if recorder else []
         data["load"] = item.stash.get(LOAD_KEY, None)
     return data
+
+
+NOT_APPLICABLE_TEXT = "not applicable: "
+
+
+def skip_status(data: dict[str, Any]) -> str:
+    """`not_applicable` for a test that raised `NotApplicable` (or skipped with
+    `NotApplicableSkip`), else `skipped`."""
+    return NOT_APPLICABLE if data.get("not_applicable_here") else SKIPPED
+
+
+class NotApplicableSkip(pytest.skip.Exception):  # type: ignore[name-defined,misc]
+    """The skip of a test whose target lacks what it needs: reported `not_applicable`, by
+    its type (the reason is shown as it is, never parsed)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(NOT_APPLICABLE_TEXT + why)
+
+
+# Shown the way pytest shows its own skips ("Skipped: not applicable: ..."), in the terminal
+# and in the report's reason alike; the type, not the text, says it is not applicable.
+NotApplicableSkip.__module__ = "builtins"
+NotApplicableSkip.__qualname__ = "Skipped"
 
 
 def skip_reason(report: pytest.TestReport) -> str:
@@ -188,7 +214,7 @@ class ResultCollector:
             result.failure = Failure(report.when or "?", message, report.longreprtext)
         elif report.skipped and result.status == PASSED:
             result.skip_reason = skip_reason(report)
-            result.status = skip_status(result.skip_reason)
+            result.status = skip_status(data)
 
     def _finish(self, nodeid: str, data: dict[str, Any]) -> None:
         result = self.running.pop(nodeid, None)

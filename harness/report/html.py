@@ -8,7 +8,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from harness.conformance.verdicts import conformance_verdicts
 from harness.drivers import DRIVERS
 from harness.events import Exchange
 from harness.measure.finding import measured_findings
@@ -19,6 +18,7 @@ from harness.report.parity import parity_rows, parity_summary
 from harness.report.timeline import render_timeline
 from harness.report.timeline_marks import MARKS, format_offset, mark_for
 from harness.report.trend import TrendPoint, render_trend
+from harness.report.verdicts import conformance_verdicts
 from harness.story import STORY_SUITES
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}

@@ -16,8 +16,14 @@ from typing import IO, Any
 import pytest
 
 from harness._realtime import wall_now
-from harness.report.collector import HARNESS_ATTR, REPORT_DIR_KEY, skip_reason, suite_of_path
-from harness.report.model import FAILED, PASSED, CollectionError, skip_status
+from harness.report.collector import (
+    HARNESS_ATTR,
+    REPORT_DIR_KEY,
+    skip_reason,
+    skip_status,
+    suite_of_path,
+)
+from harness.report.model import FAILED, PASSED, CollectionError
 
 
 @dataclass
@@ -149,7 +155,7 @@ class JournalWriter:
             status.status = FAILED
         elif report.skipped and status.status == PASSED:
             status.skip_reason = skip_reason(report)
-            status.status = skip_status(status.skip_reason)
+            status.status = skip_status(data)
         if report.when in ("setup", "call"):
             return  # a test finishes with its teardown (or a crashed worker's report)
         self._statuses.pop(report.nodeid, None)

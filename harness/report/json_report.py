@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.conformance.verdicts import conformance_verdicts
 from harness.measure.finding import measured_findings
 from harness.report.model import Coverage, RunResult, TestResult
 from harness.report.outcome import Outcome
 from harness.report.parity import parity_document
+from harness.report.verdicts import conformance_verdicts
 
 SCHEMA_VERSION = 2
 EVENTS_FILE = "events.ndjson.gz"

@@ -15,7 +15,6 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 NOT_APPLICABLE, NOT_COVERED, NOT_RUN = "not_applicable", "not_covered", "not_run"
 # A skip whose reason starts so is a verdict about the target ("not applicable: needs a test
 # clock"), counted apart from plain skips and never as a pass.
-NOT_APPLICABLE_PREFIX = "not applicable:"
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,6 @@ class TestResult:
     @property
     def artifacts(self) -> list[Artifact]:
         return [e for e in self.events if isinstance(e, Artifact)]
-
-
-def skip_status(reason: str) -> str:
-    """`not_applicable` for a "not applicable: …" reason, else `skipped`."""
-    return NOT_APPLICABLE if reason.lower().startswith(NOT_APPLICABLE_PREFIX) else SKIPPED
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.conformance.summary import print_verdicts
-from harness.conformance.verdicts import conformance_verdicts
 from harness.report.model import Coverage, RunResult
 from harness.report.outcome import Outcome, decide
+from harness.report.verdict_table import print_verdicts
+from harness.report.verdicts import conformance_verdicts
 from harness.story import STORY_SUITES
 
 STYLES = {

@@ -9,7 +9,7 @@ import pytest
 from harness.checks import CheckFailed
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok
-from harness.conformance.verdicts import Verdict
+from harness.report.verdicts import Verdict
 
 
 def directives(cache_control: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from harness.checks import CheckFailed
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok, ok, told
 from harness.conformance.session import RawSession
-from harness.conformance.verdicts import Verdict
+from harness.report.verdicts import Verdict
 from harness.target import Reply
 
 TABS = 5

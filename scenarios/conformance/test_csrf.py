@@ -8,8 +8,8 @@ from harness.checks import CheckFailed
 from harness.conformance.guards import cookie_carried, csrf_headers, reads_cookie
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok, ok, told
-from harness.conformance.verdicts import Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import Verdict
 
 FOREIGN_ORIGIN = "https://attacker.example"
 FORGED_VALUE = "forged-by-another-site"

@@ -12,8 +12,8 @@ from harness.conformance.lifetimes import refresh_lifetime
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import ok, refused, told
 from harness.conformance.session import RawSession
-from harness.conformance.verdicts import Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import Verdict
 from harness.target.model import Policy
 
 

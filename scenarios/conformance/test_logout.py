@@ -8,8 +8,8 @@ from harness.checks import CheckFailed
 from harness.conformance import needs
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok, expect_refused, ok, told
-from harness.conformance.verdicts import Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import Verdict
 
 
 @pytest.mark.reference("OWASP ASVS 5.0 V7.4.1", "WSTG-SESS-06")

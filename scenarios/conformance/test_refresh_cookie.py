@@ -14,8 +14,8 @@ from harness.conformance import cookies, needs
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok
 from harness.conformance.session import RawSession
-from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, WARN, Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import FAIL, NOT_APPLICABLE, WARN, Verdict
 from harness.target import Reply
 
 WSTG = "WSTG-SESS-02"

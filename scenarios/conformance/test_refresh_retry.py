@@ -7,7 +7,7 @@ import pytest
 from harness.checks import CheckFailed
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok, ok, told
-from harness.conformance.verdicts import Verdict
+from harness.report.verdicts import Verdict
 
 
 @pytest.mark.reference("Story 3.2 test table: Network error during refresh", "RFC 9700 §4.14.2")

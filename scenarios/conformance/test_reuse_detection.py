@@ -7,8 +7,8 @@ import pytest
 from harness.checks import CheckFailed
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok, expect_refused, ok, told
-from harness.conformance.verdicts import Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import Verdict
 
 
 @pytest.mark.reference("RFC 9700 §4.14.2", "OWASP ASVS 5.0 V10.4.5", "WSTG-SESS-07")

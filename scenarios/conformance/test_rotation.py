@@ -7,8 +7,8 @@ import pytest
 from harness.checks import CheckFailed
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok
-from harness.conformance.verdicts import Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import Verdict
 
 PUBLIC_CLIENT = (
     "a browser app is a public client: RFC 9700 requires its refresh tokens to be rotated "

@@ -14,8 +14,8 @@ from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok, expect_refused
 from harness.conformance.session import Call
 from harness.conformance.steps import signed_in
-from harness.conformance.verdicts import Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import Verdict
 from harness.target import TargetProfile, contract
 
 

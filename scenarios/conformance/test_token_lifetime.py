@@ -8,8 +8,8 @@ from harness.checks import CheckFailed
 from harness.conformance.lifetimes import Lifetime, access_lifetime, same
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_ok, ok, told
-from harness.conformance.verdicts import Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import Verdict
 
 
 @pytest.mark.reference("Story 3.2 issues #1 and #2", "OWASP ASVS 5.0 V7.1.1")

@@ -11,8 +11,8 @@ from harness.conformance.lifetimes import access_lifetime
 from harness.conformance.plugin import SessionFactory
 from harness.conformance.replies import expect_refused
 from harness.conformance.steps import signed_in
-from harness.conformance.verdicts import Verdict
 from harness.fixtures import not_applicable
+from harness.report.verdicts import Verdict
 from harness.target import contract
 
 FORGERIES = [

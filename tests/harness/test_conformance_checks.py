@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
+from harness.report.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
 
 HERE = Path(__file__).resolve().parent
 CHECKS = HERE.parents[1] / "scenarios" / "conformance"

@@ -10,7 +10,7 @@ import pytest
 
 from harness.conformance import cookies
 from harness.conformance.cookies import MalformedCookie, SetCookie
-from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
+from harness.report.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN
 
 NAME = "refresh_token"
 LOGIN = "/api/auth/login"

@@ -24,13 +24,15 @@ def test_passes(recorder):
 SKIPPING = """
 import pytest
 
+from harness import NotApplicable
+
 @pytest.mark.ac("AC1")
 def test_skipped(recorder):
     pytest.skip("needs another server")
 
 @pytest.mark.ac("AC2")
 def test_not_applicable(recorder):
-    pytest.skip("not applicable: needs a test clock")
+    raise NotApplicable("needs a test clock")
 """
 BROKEN = "def test_broken(:\n    pass\n"
 

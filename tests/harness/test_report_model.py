@@ -13,7 +13,6 @@ from harness.report.model import (
     RunResult,
     TestResult,
     combine,
-    skip_status,
 )
 from harness.story import default_story
 
@@ -47,12 +46,6 @@ def test_combine_with_a_pass_and_skips_is_passed() -> None:
 def test_combine_with_only_not_applicable_and_skips_is_not_applicable_never_passed() -> None:
     assert combine([NOT_APPLICABLE, SKIPPED]) == NOT_APPLICABLE
     assert combine([NOT_APPLICABLE, PASSED]) == PASSED
-
-
-def test_skip_reason_starting_not_applicable_is_its_own_status() -> None:
-    assert skip_status("not applicable: needs a test clock") == NOT_APPLICABLE
-    assert skip_status("Not applicable: needs a test clock") == NOT_APPLICABLE
-    assert skip_status("needs settings (idle_timeout_seconds)") == SKIPPED
 
 
 def test_acceptance_criteria_lists_every_ac_with_status_per_suite() -> None:

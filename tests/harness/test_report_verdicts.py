@@ -6,8 +6,8 @@ from io import StringIO
 
 from rich.console import Console
 
-from harness.conformance.summary import print_verdicts
-from harness.conformance.verdicts import (
+from harness.report.verdict_table import print_verdicts
+from harness.report.verdicts import (
     FAIL,
     NOT_APPLICABLE,
     PASS,

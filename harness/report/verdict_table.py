@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.conformance.verdicts import FAIL, NOT_APPLICABLE, PASS, VERDICTS, WARN, CheckVerdict
+from harness.report.verdicts import FAIL, NOT_APPLICABLE, PASS, VERDICTS, WARN, CheckVerdict
 
 STYLES = {PASS: "bold green", FAIL: "bold red", WARN: "bold yellow", NOT_APPLICABLE: "dim"}
 
