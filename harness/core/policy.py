@@ -7,24 +7,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# The simulated login page's wording; an app that serves its own (the reference app's
-# `client.messages`) replaces it, so a suite compares with what the app's users read.
-DEFAULT_MESSAGES: Mapping[str, str] = {
-    "session_idle": "You were signed out after a period of inactivity.",
-    "refresh_expired": "Your session has expired. Please sign in again.",
-    "session_expired": "Your session has expired. Please sign in again.",
-    "refresh_reused": "Your session was ended for your security. Please sign in again.",
-    "session_revoked": "Your session was ended for your security. Please sign in again.",
-    "logout": "You have signed out.",
-}
-DEFAULT_MESSAGE = "Please sign in again."
-BANNER_CONNECTION = "Connection problem, retrying."
-# A refused access token with one of these reasons means "refresh once, then retry once".
-RETRYABLE = frozenset({"token_expired", "token_invalid", "token_missing", "token_rejected"})
-# Without a configured threshold, refresh when this share of the token's life is left...
-THRESHOLD_SHARE = 0.2
-# ...but never earlier than this many seconds before expiry.
-THRESHOLD_CAP_S = 300.0
+from harness.target.defaults import (
+    BANNER_CONNECTION,
+    DEFAULT_MESSAGE,
+    HEARTBEAT_MAX_SECONDS,
+    LOCK_TIMEOUT_SECONDS,
+    RETRY_DELAYS,
+    RETRYABLE,
+    THRESHOLD_CAP_S,
+    THRESHOLD_SHARE,
+    TICK_SECONDS,
+)
+from harness.target.defaults import MESSAGES as DEFAULT_MESSAGES
+
 CLIENT_REGRESSIONS = frozenset({"no_proactive_refresh", "per_tab_lock"})
 # Client bugs of the reference app's catalogue the simulated client can have too (served in
 # its config): each is one check in the algorithm (docs/regressions.md).
@@ -88,10 +83,10 @@ class ClientPolicy:
     """Every number and text the refresh algorithm acts on, resolved for one app."""
 
     refresh_threshold_seconds: float | None = None  # None: THRESHOLD_SHARE of the lifetime
-    tick_seconds: float = 30.0
-    retry_delays: tuple[float, ...] = (1.0, 2.0, 4.0)
-    heartbeat_max_seconds: float = 60.0
-    lock_timeout_seconds: float = 10.0
+    tick_seconds: float = TICK_SECONDS
+    retry_delays: tuple[float, ...] = RETRY_DELAYS
+    heartbeat_max_seconds: float = HEARTBEAT_MAX_SECONDS
+    lock_timeout_seconds: float = LOCK_TIMEOUT_SECONDS
     idle_timeout_seconds: float | None = None  # the client's own idle sign-out; None: off
     warning_lead_seconds: float = 0.0
     retryable: frozenset[str] = RETRYABLE

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
+from harness.target.defaults import RETRY_DELAYS
+
 Shape = Literal["aligned", "steady", "recovery", "mixed"]
 SHAPES: tuple[str, ...] = get_args(Shape)
 Fate = Literal["active", "idle", "expired"]
@@ -40,7 +42,7 @@ class Timing:
     access_ttl_s: float
     threshold_s: float
     tick_s: float
-    retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
+    retry_delays_s: tuple[float, ...] = RETRY_DELAYS
     idle_timeout_s: float | None = None
     refresh_ttl_s: float | None = None
     refresh_sliding: bool = True  # each rotation moves the refresh token's expiry

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from harness.applicability import NotApplicable
-from harness.target import templates
+from harness.target import defaults, templates
 from harness.target.browser import Browser
 from harness.target.locations import Location
 
@@ -253,10 +253,10 @@ class Client(_Strict):
     """How the simulated browser client behaves against this app (the algorithm's knobs)."""
 
     refresh_threshold_seconds: float | None = Field(None, ge=0)  # default: a fifth of the TTL
-    tick_seconds: float = Field(30.0, gt=0)
-    retry_delays_seconds: list[float] = Field(default_factory=lambda: [1.0, 2.0, 4.0])
-    heartbeat_max_seconds: float = Field(60.0, gt=0)
-    lock_timeout_seconds: float = Field(10.0, gt=0)
+    tick_seconds: float = Field(defaults.TICK_SECONDS, gt=0)
+    retry_delays_seconds: list[float] = Field(default_factory=lambda: list(defaults.RETRY_DELAYS))
+    heartbeat_max_seconds: float = Field(defaults.HEARTBEAT_MAX_SECONDS, gt=0)
+    lock_timeout_seconds: float = Field(defaults.LOCK_TIMEOUT_SECONDS, gt=0)
     warning_lead_seconds: float = Field(0.0, ge=0)
 
     @field_validator("retry_delays_seconds")
