@@ -10,7 +10,6 @@ from harness.clock import Mode, VirtualClock
 from harness.drivers import (
     ActionFailed,
     ConnectionProblem,
-    Driver,
     ProfileDriver,
     SignedOut,
     TabDriver,
@@ -37,12 +36,6 @@ class Pace:
     action_every: timedelta
     gaps: Mode  # how a long quiet stretch passes
     precision: timedelta
-
-
-PACES: dict[Driver, Pace] = {
-    "api": Pace(timedelta(minutes=1), "run_for", timedelta(0)),
-    "browser": Pace(timedelta(minutes=5), "fast_forward", timedelta(seconds=10)),
-}
 
 
 async def chat_every(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from harness.browser import BrowserSession
     from harness.client import ClientOptions, Target
     from harness.clock import VirtualClock
-    from harness.drivers import Driver, ProfileDriver
+    from harness.drivers import ProfileDriver
 
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -78,15 +78,6 @@ async def browser_clock(refapp: AppUnderTest, recorder: Recorder) -> AsyncIterat
         yield virtual
     finally:
         await remote.aclose()
-
-
-@pytest.fixture
-def clock(request: pytest.FixtureRequest, driver: Driver) -> VirtualClock:
-    """The test's virtual clock: `browser_clock` with the browser driver, else the API one."""
-    # Requesting its own name gives the fixture this one overrides (harness.fixtures.clock).
-    name = "browser_clock" if driver == "browser" else "clock"
-    virtual: VirtualClock = request.getfixturevalue(name)
-    return virtual
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -115,17 +115,16 @@ def refapp(
     really run at the same time (in process they take turns on the event loop).
     """
     from harness.app import AppUnderTest, in_process, remote_signing_key
+    from harness.driver_kinds import kind_of
 
     overrides = unmet(target_profile, {**harness_settings, **marker_overrides(request.node)})
-    if driver == "browser" and target_profile.browser is None:
-        not_applicable(
-            "the browser driver drives the app's pages as its profile's [browser] section "
-            f"describes them; {target_profile.name} has none (docs/target-profiles.md)"
-        )
+    kind = kind_of(driver)
+    if (why := kind.unusable(target_profile)) is not None:
+        not_applicable(why)
     base_url: str | None = request.config.getoption("base_url") or None
     spec = target_profile.server
-    # Chromium reaches the app over HTTP: it runs in its own process like a served test's.
-    served = driver == "browser" or request.node.get_closest_marker("served") is not None
+    # A driver that reaches the app over HTTP needs it in its own process, as a served test.
+    served = kind.served or request.node.get_closest_marker("served") is not None
     command = spec.command if spec is not None else None
     if served and base_url is None and command is None and spec is not None:
         not_applicable("needs the app in its own process: a [server] command in the profile")
@@ -214,8 +213,17 @@ def target(refapp: AppUnderTest) -> Target:
 
 
 @pytest.fixture
-async def clock(recorder: Recorder, refapp: AppUnderTest) -> AsyncIterator[VirtualClock]:
-    """Virtual time for the test: one freeze in-process, plus the server's clock if remote.
+def clock(request: pytest.FixtureRequest, driver: Driver) -> VirtualClock:
+    """The test's virtual clock: its driver's (`api_clock`, `browser_clock`)."""
+    from harness.driver_kinds import kind_of
+
+    virtual: VirtualClock = request.getfixturevalue(kind_of(driver).clock_fixture)
+    return virtual
+
+
+@pytest.fixture
+async def api_clock(recorder: Recorder, refapp: AppUnderTest) -> AsyncIterator[VirtualClock]:
+    """Virtual time for simulated tabs: one freeze in-process, plus the server's clock if remote.
 
     A remote app without a test clock gets a clock that refuses to move (the test is then
     "not applicable: needs a clock"), unless its profile says the clock is `real`.
@@ -304,16 +312,18 @@ def driver_of(item: pytest.Item) -> Driver:
 def pace(driver: Driver) -> Pace:
     """How this test's driver lets time pass: how often users act, how quiet stretches pass,
     how precisely events are timed (`harness.behaviour.Pace`)."""
-    from harness.behaviour import PACES
+    from harness.driver_kinds import kind_of
 
-    return PACES[driver]
+    return kind_of(driver).pace
 
 
 @pytest.fixture
 def profile(request: pytest.FixtureRequest, driver: Driver) -> ProfileFactory:
     """Browser profiles of the target's users: simulated (`api_profiles`) or in Chromium
     (`browser_profiles`), as the test's driver says; closed after the test."""
-    factory: ProfileFactory = request.getfixturevalue(f"{driver}_profiles")
+    from harness.driver_kinds import kind_of
+
+    factory: ProfileFactory = request.getfixturevalue(kind_of(driver).profiles_fixture)
     return factory
 
 

@@ -15,6 +15,7 @@ from harness._realtime import wall_now, wall_seconds
 from harness.applicability import NotApplicable
 from harness.drivers import DRIVERS
 from harness.fixtures import (
+    api_clock,
     api_profiles,
     app_servers,
     clock,
@@ -58,6 +59,7 @@ from harness.selection import (
 pytest_plugins = ["harness.conformance.plugin"]
 
 __all__ = [
+    "api_clock",
     "api_profiles",
     "app_servers",
     "clock",
