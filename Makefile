@@ -26,7 +26,7 @@ test: $(STAMP) chromium lint
 
 # The quick loop: lint, then the tests that start no process, no server and no browser.
 check: $(STAMP) lint
-	$(PY) -m pytest -q --in-process-only
+	$(PY) -m pytest -q --in-process-only -n 2
 
 serve: $(STAMP)
 	$(VENV)/bin/session-harness serve

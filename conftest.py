@@ -9,6 +9,7 @@ on a socket is skipped at that moment, with the command it tried, and left to `m
 
 from __future__ import annotations
 
+import platform
 import socket
 import subprocess
 from typing import Any
@@ -29,8 +30,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("in_process_only"):
+    controller = getattr(config.option, "numprocesses", None) and not hasattr(
+        config, "workerinput"
+    )  # a pytest-xdist controller starts its workers; the tests run in them
+    if config.getoption("in_process_only") and not controller:
         _refuse_processes_and_servers()
+        # A process refused half-way leaves the pipes made for it to the collector; the
+        # quick loop does not judge them (make test, which starts them, does).
+        config.addinivalue_line("filterwarnings", "ignore::ResourceWarning")
+        config.addinivalue_line("filterwarnings", "ignore::pytest.PytestUnraisableExceptionWarning")
 
 
 @pytest.hookimpl(trylast=True)  # after the plugin has marked browser tests
@@ -48,12 +56,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _refuse_processes_and_servers() -> None:
+    platform.processor()  # asks `uname -p` once, then caches: before the refusal, not in a test
     popen_init = subprocess.Popen.__init__
     listen = socket.socket.listen
 
     def no_process(self: subprocess.Popen[Any], args: Any, *rest: Any, **kwargs: Any) -> None:
         if isinstance(args, (list, tuple)):
             args = " ".join(str(a) for a in args[:3])
+        self._child_created = False  # what Popen.__del__ reads of an object never started
         pytest.skip(f"starts a process ({args}): runs in make test, not in make check")
         popen_init(self, args, *rest, **kwargs)  # pragma: no cover
 

@@ -37,6 +37,7 @@ def test_every_entry_is_documented_in_docs_regressions() -> None:
     assert [e.name for e in CATALOGUE if f"`{e.name}`" not in documented] == []
 
 
+@pytest.mark.slow  # suites in processes of their own
 def test_server_entry_is_caught_by_the_ordinary_scenario_not_the_negative_one() -> None:
     result = run_catalogue(api_only(LIFETIMES), ["legacy_access_ttl"])
     [entry] = result.entries
@@ -52,6 +53,7 @@ def test_server_entry_is_caught_by_the_ordinary_scenario_not_the_negative_one() 
     assert "score: 1/1 caught (100%)" in lines and any("clean app green" in x for x in lines)
 
 
+@pytest.mark.slow  # suites in processes of their own
 def test_entry_no_scenario_catches_is_missed_and_fails_the_run(tmp_path: Path) -> None:
     result = run_catalogue(api_only(REUSE), ["csrf_header_optional", "no_reuse_detection"])
     missed, caught = result.entries
@@ -86,6 +88,7 @@ def test_cli_refuses_zero_jobs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "at least 1" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # suites in processes of their own
 def test_entry_runs_the_test_that_caught_it_last_time_first_and_stops_there(
     tmp_path: Path,
 ) -> None:
@@ -113,6 +116,7 @@ def test_browser_variants_of_api_catches_are_named_for_the_browser_run() -> None
     ]
 
 
+@pytest.mark.slow  # suites in processes of their own
 def test_tests_named_first_run_first_where_the_cache_knows_none(tmp_path: Path) -> None:
     api = suite_command(ROOT, "api", (LIFETIMES, REUSE))
     stolen = f"{REUSE}::test_stolen_old_refresh_token_is_refused_and_the_user_is_signed_out_next"
@@ -129,6 +133,7 @@ COOKIE_ENTRIES = {
 }
 
 
+@pytest.mark.slow  # suites in processes of their own
 def test_cookie_entries_are_caught_by_the_conformance_checks_on_a_green_clean_app() -> None:
     conformance = suite_command(ROOT, "conformance", (COOKIE,))
     plan = Plan(api=None, browser=None, conformance=conformance, jobs=2, stop_at_first=frozenset())
@@ -138,6 +143,7 @@ def test_cookie_entries_are_caught_by_the_conformance_checks_on_a_green_clean_ap
         assert f"{COOKIE}::{COOKIE_ENTRIES[entry.name]}" in entry.caught_by
 
 
+@pytest.mark.slow  # suites in processes of their own
 def test_server_entry_the_api_suite_misses_goes_on_to_the_conformance_checks() -> None:
     plan = Plan(
         api=suite_command(ROOT, "api", ("scenarios/api/test_signed_claims.py",)),
