@@ -22,6 +22,7 @@ from harness.measure import measuring
 from harness.measure.finding import measured_findings
 from harness.measure.table import print_findings
 from harness.processes import ChildSweep
+from harness.report.grade import Grade, graded
 from harness.report.model import RunResult
 from harness.report.outcome import PYTEST_USAGE_ERROR
 from harness.report.progress import ProgressPlugin
@@ -40,6 +41,7 @@ class CheckOutcome:
     base_url: str
     report_dir: Path | None
     wall_s: float
+    grade: Grade | None = None  # None when no graded check gave a verdict
 
 
 def check(
@@ -100,7 +102,10 @@ def check(
     findings = measured_findings(finished.tests) if measure else []
     if findings:
         print_findings(findings, console, title=f"Session policy: {profile.name}", wall_s=wall_s)
+    grade = graded(verdicts)
     if not findings:  # the checks ran, or the measurement stopped before it found anything
+        if grade is not None:
+            console.print(grade.line(), markup=False, highlight=False, soft_wrap=True)
         title = f"Session conformance: {profile.name}"
         print_verdicts(verdicts, console, title=title, wall_s=wall_s)
     if write_policy and findings:
@@ -110,7 +115,7 @@ def check(
         index = progress.report_dir / "index.html"
         console.print(f"report: {index}", highlight=False, soft_wrap=True)
     exit_code = _exit_code(finished, verdicts, strict)
-    return CheckOutcome(exit_code, verdicts, app.base_url, progress.report_dir, wall_s)
+    return CheckOutcome(exit_code, verdicts, app.base_url, progress.report_dir, wall_s, grade)
 
 
 def _pytest_main(args: Sequence[str], progress: ProgressPlugin) -> int:

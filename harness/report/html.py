@@ -12,6 +12,7 @@ from harness.drivers import DRIVERS
 from harness.events import Exchange
 from harness.measure.finding import measured_findings
 from harness.report import load_section
+from harness.report.grade import graded
 from harness.report.model import FAILED, NOT_APPLICABLE, SKIPPED, RunResult, TestResult
 from harness.report.outcome import Outcome
 from harness.report.parity import parity_rows, parity_summary
@@ -89,6 +90,7 @@ def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None
     story = run.story
     ordered = sorted(run.tests, key=lambda t: DISPLAY_ORDER.get(t.status, 3))
     parity = parity_rows(run.tests)
+    conformance = conformance_verdicts(run.tests)
     return (
         _environment()
         .get_template("index.html.j2")
@@ -106,7 +108,8 @@ def render_html(run: RunResult, outcome: Outcome, trend: list[TrendPoint] | None
             scenarios=run.scenario_rows(),
             tests={t.id: t for t in run.tests},
             views=[_test_view(t) for t in ordered],
-            conformance=conformance_verdicts(run.tests),
+            conformance=conformance,
+            grade=graded(conformance),
             measured=measured_findings(run.tests),
             parity=parity,
             parity_summary=parity_summary(parity),

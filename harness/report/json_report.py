@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.measure.finding import measured_findings
+from harness.report.grade import graded
 from harness.report.model import Coverage, RunResult, TestResult
 from harness.report.outcome import Outcome
 from harness.report.parity import parity_document
@@ -67,6 +68,7 @@ def _summary(run: RunResult, outcome: Outcome) -> dict[str, Any]:
 
 def results_document(run: RunResult, outcome: Outcome) -> dict[str, Any]:
     criteria, rows = run.story.criterion_texts, run.story.row_expectations
+    verdicts = conformance_verdicts(run.tests)
     return {
         "schema_version": SCHEMA_VERSION,
         "run_id": run.run_id,
@@ -88,8 +90,10 @@ def results_document(run: RunResult, outcome: Outcome) -> dict[str, Any]:
             name: _coverage(row, rows.get(name)) for name, row in run.scenario_rows().items()
         },
         "tests": [_test(t) for t in run.tests],
+        # A+ to F from the conformance verdicts, None without any (docs/conformance.md).
+        "grade": grade.to_dict() if (grade := graded(verdicts)) else None,
         # One verdict per check of the conformance suite (docs/conformance.md).
-        "conformance": [row.to_dict() for row in conformance_verdicts(run.tests)],
+        "conformance": [row.to_dict() for row in verdicts],
         # The policy as measured (check --measure): promised, measured, verdict (docs/measure.md).
         "measured": [row.to_dict() for row in measured_findings(run.tests)],
         # Each scenario written once for both drivers, and how it fared with each.

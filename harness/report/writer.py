@@ -9,11 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 from harness.events import Artifact, Event
+from harness.report.badge import write_badge
+from harness.report.grade import graded
 from harness.report.html import anchor, write_html
 from harness.report.json_report import write_events, write_results
 from harness.report.model import RunResult
 from harness.report.outcome import decide
 from harness.report.trend import current_point, read_trend
+from harness.report.verdicts import conformance_verdicts
 
 LATEST = "latest"
 
@@ -68,7 +71,8 @@ def point_latest(root: Path, directory: Path) -> None:
 
 
 def write_report(run: RunResult, directory: Path) -> Path:
-    """Write results.json, events.ndjson.gz and index.html into `directory`; returns index.html.
+    """Write results.json, events.ndjson.gz, index.html and (after conformance checks)
+    grade.svg into `directory`; returns index.html.
 
     The verdict is `run.outcome`, decided here when the caller has not.
     """
@@ -77,5 +81,7 @@ def write_report(run: RunResult, directory: Path) -> Path:
     collect_artifacts(run, directory)
     write_results(run, outcome, directory)
     write_events(run, directory)
+    if grade := graded(conformance_verdicts(run.tests)):
+        write_badge(grade, directory)
     point = current_point(run.run_id, run.summary(), outcome, run.wall_s)
     return write_html(run, outcome, directory, read_trend(directory.parent, point))

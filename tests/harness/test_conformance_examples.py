@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from harness.conformance.runner import check
+from harness.conformance.runner import CheckOutcome, check
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -85,6 +85,33 @@ EXPECTED: dict[str, dict[str, str | frozenset[str]]] = {
     },
 }
 
+# The session grade each example earns (docs/conformance.md, "Session grade"): each deduction
+# as (check, points); a race's points are one of a set.
+CACHED = ("token_response_is_not_stored", 5)
+GRADES: dict[str, dict[str, int | frozenset[int]]] = {
+    # 100 - 5 - 10 - 15 - (15 | 5) - 5 = 50 (C), or 60 (C+) when every racing tab wins.
+    "drf-simplejwt.toml": dict(
+        [
+            CACHED,
+            ("replayed_refresh_token_is_refused_and_revokes_the_family", 10),
+            ("refresh_retried_after_a_lost_answer_keeps_the_user_signed_in", 15),
+            ("tabs_refreshing_at_once_all_stay_signed_in", frozenset({15, 5})),
+            ("logout_revokes_the_refresh_token", 5),
+        ]
+    ),
+    # 100 - 5 - 20 - 20 - 10 - 5 = 40: D+.
+    "flask-jwt-cookies.toml": dict(
+        [
+            CACHED,
+            ("refresh_rotates_the_refresh_token", 20),
+            ("logout_revokes_the_refresh_token", 20),
+            ("refresh_cookie_has_same_site", 10),
+            ("refresh_cookie_is_scoped_to_the_refresh_path", 5),
+        ]
+    ),
+}
+LETTERS = {"drf-simplejwt.toml": {50: "C", 60: "C+"}, "flask-jwt-cookies.toml": {40: "D+"}}
+
 
 @pytest.mark.slow  # starts the app as a server and runs every check (~10 s each)
 @pytest.mark.parametrize("example", sorted(EXPECTED))
@@ -99,6 +126,39 @@ def test_example_profile_gets_the_verdicts_its_library_implies(
     wrong = {check: v for check, v in seen.items() if v not in _allowed(expected[check])}
     assert wrong == {}, console.file.getvalue()  # type: ignore[attr-defined]
     assert outcome.exit_code == 1  # each has a check that fails
+    _assert_grade(outcome, GRADES[example], LETTERS[example])
+
+
+@pytest.mark.slow  # starts the reference app and runs every check (~15 s)
+def test_reference_app_grades_a_plus_though_secure_is_not_applicable_over_http(
+    tmp_path: Path,
+) -> None:
+    out = StringIO()
+    outcome = check("reference-app", report_dir=tmp_path, console=Console(file=out, width=200))
+    seen = {row.check: row.verdict for row in outcome.verdicts}
+    assert seen["refresh_cookie_is_secure_on_https"] == "not applicable"
+    _assert_grade(outcome, {}, {100: "A+"})
+    printed = out.getvalue()
+    assert printed.index("Session grade: A+ (100/100)") < printed.index("Session conformance")
+
+
+def _assert_grade(
+    outcome: CheckOutcome, deductions: dict[str, int | frozenset[int]], letters: dict[int, str]
+) -> None:
+    grade = outcome.grade
+    assert grade is not None
+    seen = {d.check: d.points for d in grade.deductions}
+    assert set(seen) == set(deductions), grade.line()
+    for name, points in deductions.items():
+        assert seen[name] in _points(points), grade.line()
+    assert grade.score == 100 - sum(seen.values())
+    assert letters.get(grade.score) == grade.letter, grade.line()
+    grade_svg = outcome.report_dir / "grade.svg" if outcome.report_dir else None
+    assert grade_svg is not None and grade.letter in grade_svg.read_text(encoding="utf-8")
+
+
+def _points(points: int | frozenset[int]) -> frozenset[int]:
+    return points if isinstance(points, frozenset) else frozenset({points})
 
 
 def _allowed(expected: str | frozenset[str]) -> frozenset[str]:

@@ -208,3 +208,27 @@ def test_load_figures_render_as_a_table_and_series_as_charts(tmp_path: Path) -> 
     assert '<td>refresh p99 ms</td><td class="value">19.4</td>' in section
     assert "48,213" in section and section.count('class="load-chart"') == 1
     assert json.loads((out / "results.json").read_text())["load"] == run.load
+
+
+def test_a_conformance_run_writes_its_grade_first_in_the_page_and_as_a_badge(
+    tmp_path: Path,
+) -> None:
+    checks = "scenarios/conformance/test_rotation.py::test_"
+    tests = [
+        TestResult(checks + "refresh_rotates_the_refresh_token", "conformance", status="failed"),
+        TestResult(checks + "each_sign_in_gets_new_tokens", "conformance"),
+    ]
+    write_report(RunResult("20260105T090000Z", T0, wall_s=1.0, tests=tests), tmp_path)
+    grade = json.loads((tmp_path / "results.json").read_text())["grade"]
+    assert (grade["letter"], grade["score"], grade["graded"]) == ("B+", 80, 2)
+    assert [d["check"] for d in grade["deductions"]] == ["refresh_rotates_the_refresh_token"]
+    assert "B+ 80/100" in (tmp_path / "grade.svg").read_text(encoding="utf-8")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert page.index('id="grade"') < page.index("Session conformance")
+    assert "no refresh token rotation" in page
+
+
+def test_a_run_without_conformance_checks_has_no_grade(tmp_path: Path) -> None:
+    write_report(sample_run(tmp_path), tmp_path / "report")
+    assert json.loads((tmp_path / "report" / "results.json").read_text())["grade"] is None
+    assert not (tmp_path / "report" / "grade.svg").exists()
