@@ -232,6 +232,12 @@ CATALOGUE: tuple[Regression, ...] = (
         "story 3.2 test table (network error: retry, then graceful error)",
     ),
     _client(
+        "refusal_retried",
+        "a refresh refused for good (403, 400) is retried like a 5xx, then shown as a "
+        "connection problem: the user is never sent to sign in",
+        "RFC 6749 §5.2 (an invalid_grant refusal is final: a retry cannot help)",
+    ),
+    _client(
         "no_cookie_fallback",
         "a page without a token in memory or another tab never tries the refresh cookie",
         "story 3.2 Issue #4 (no auth context: a cleared store has no fallback)",

@@ -27,6 +27,7 @@ from playwright.async_api import Error as PlaywrightError
 from harness.browser.network import FETCH_ANNOUNCEMENT
 from harness.browser.observed import Observed, cookies_of
 from harness.browser.pages import first_true, text_of
+from harness.core.decisions import RETRY_STATUSES
 from harness.events import (
     EVENT_TYPES,
     ConsoleError,
@@ -312,7 +313,7 @@ class TabRecorder:
                 self.emit(Rotation, base)
             self.lifecycle(RefreshSucceeded, base, access_expires_at=grant.access_expires_at)
             return
-        fatal = reply.status < 500 and reply.status != 429
+        fatal = reply.status < 500 and reply.status not in RETRY_STATUSES
         why = error or f"http_{reply.status}"
         self.observed.refresh_failed(base["at"], why, fatal=fatal)
         if not fatal:

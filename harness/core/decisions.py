@@ -73,10 +73,12 @@ class RefreshAttempts:
     def __init__(self, policy: ClientPolicy) -> None:
         self._delays = policy.retry_delays
         self._retries = 0
+        self._every_refusal = policy.has("refusal_retried")
 
     def after(self, status: int | None, error: str = "") -> Settled | Backoff | GiveUp:
         """What to do after a try that got `status` (None: a network error named `error`)."""
-        if status is not None and status < 500 and status not in RETRY_STATUSES:
+        final = status is not None and status < 500 and status not in RETRY_STATUSES
+        if final and not self._every_refusal:
             return Settled()
         failure = error if status is None else f"http_{status}"
         if self._retries >= len(self._delays):

@@ -32,6 +32,7 @@ CLIENT_BUGS = frozenset(
         "no_expiry_warning",
         "no_heartbeat",
         "network_error_signs_out",
+        "refusal_retried",
     }
 )
 

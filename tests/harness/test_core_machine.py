@@ -195,6 +195,7 @@ def sends_with_backoff() -> Trace:
 
 
 FOUR_FAILURES: list[Step] = [DOWN, Woke(), DOWN, Woke(), DOWN, Woke(), DOWN]
+REFUSED_THRICE_WITH_PAUSES: list[Step] = [Answer(403, "csrf_failed"), Woke()] * 3
 
 
 @dataclass(frozen=True)
@@ -359,6 +360,47 @@ REQUEST_CASES = {
             ReleaseLock("profile", True),
             Land(None),
             Finished(Ended("ConnectError", "Please sign in again.")),
+        ],
+    ),
+    "refresh step 5: a rate limit (429) is tried again after the backoff": Case(
+        Setup(token=DUE),
+        [LockTaken(), Answer(429, "rate_limited"), Woke(), GRANTED, Answer(200)],
+        [
+            Touch(),
+            TakeOff(),
+            AcquireLock("profile", 10.0),
+            RefreshBegins("proactive"),
+            Send("refresh", "t1"),
+            Sleep(1.0, 1, "http_429"),
+            Send("refresh", "t1"),
+            Store(T2),
+            ReleaseLock("profile", True),
+            Land(T2),
+            Send("api", "t2"),
+            Finished(Delivered()),
+        ],
+    ),
+    "bug refusal_retried: a final refusal is retried, then shown as a connection problem": Case(
+        Setup(token=DUE, bugs=frozenset({"refusal_retried"})),
+        [LockTaken(), *REFUSED_THRICE_WITH_PAUSES, Answer(403, "csrf_failed"), Answer(200)],
+        [
+            Touch(),
+            TakeOff(),
+            AcquireLock("profile", 10.0),
+            RefreshBegins("proactive"),
+            Send("refresh", "t1"),
+            Sleep(1.0, 1, "http_403"),
+            Send("refresh", "t1"),
+            Sleep(2.0, 2, "http_403"),
+            Send("refresh", "t1"),
+            Sleep(4.0, 3, "http_403"),
+            Send("refresh", "t1"),
+            RefreshFails("http_403", fatal=False, cause="unreachable"),
+            ShowBanner(BANNER_CONNECTION),
+            ReleaseLock("profile", True),
+            Land(None),
+            Send("api", "t1"),
+            Finished(Delivered()),
         ],
     ),
     "refresh step 6: a refused refresh signs out with the code's message": Case(

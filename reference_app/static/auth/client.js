@@ -68,6 +68,9 @@ async function recheck(startedWith, waited) {
   return usable();
 }
 
+// Answers to a refresh worth another try after the backoff (harness/core/decisions.py says the same).
+const TRY_AGAIN_STATUSES = [408, 429];
+
 async function postRefresh() {
   let response;
   try {
@@ -78,7 +81,10 @@ async function postRefresh() {
     return { error: "network" };
   }
   const code = await errorCode(response);
-  return { error: code, fatal: response.status < 500 };
+  // A rate limit or a timeout is "not now": retried like a 5xx. Any other refusal is final,
+  // unless regression `refusal_retried` retries it too (and ends on the banner).
+  const later = TRY_AGAIN_STATUSES.includes(response.status) || regression("refusal_retried");
+  return { error: code, fatal: response.status < 500 && !later };
 }
 
 async function failFatal(code) {
