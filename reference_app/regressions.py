@@ -64,6 +64,7 @@ REFRESH_COOKIE_SCRIPT_READABLE = "refresh_cookie_script_readable"
 REFRESH_COOKIE_OUTLIVES_TTL = "refresh_cookie_outlives_ttl"
 LOGOUT_CLEARS_WRONG_PATH = "logout_clears_wrong_path"
 SHARED_SESSION_CACHE = "shared_session_cache"
+LOGIN_FOLLOWS_ANY_NEXT = "login_follows_any_next"
 
 CATALOGUE: tuple[Regression, ...] = (
     _server(
@@ -238,6 +239,13 @@ CATALOGUE: tuple[Regression, ...] = (
         "network_error_signs_out",
         "a refresh that fails on the network signs the user out instead of retrying",
         "story 3.2 test table (network error: retry, then graceful error)",
+    ),
+    _client(
+        LOGIN_FOLLOWS_ANY_NEXT,
+        "the login page goes wherever its `next` parameter says after sign-in "
+        "(`//evil.example`, `javascript:`): an open redirect from the real sign-in page",
+        "OWASP WSTG-CLNT-04 (client-side URL redirect); CWE-601",
+        python=False,
     ),
     _client(
         "no_cookie_fallback",
