@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 
+from reference_app.regressions import CATALOGUE
 from tests.reference_app.conftest import XRW, Api, cookie_of, error_of
+
+STATIC = Path(__file__).resolve().parents[2] / "reference_app" / "static"
 
 
 async def test_config_lists_active_regressions(make_api: Callable[..., Api]) -> None:
@@ -121,3 +125,9 @@ async def test_the_shared_session_answer_is_renewed_once_it_is_stale(
     frozen.tick(31)
     answer = (await api.get("/api/auth/session", bob["access_token"])).json()
     assert answer["user"]["email"] == "bob@example.com"
+
+
+def test_every_client_regression_is_switched_in_the_frontends_scripts() -> None:
+    scripts = "".join(path.read_text() for path in STATIC.rglob("*.js"))
+    client = [entry.name for entry in CATALOGUE if entry.layer == "client"]
+    assert [name for name in client if f'regression("{name}")' not in scripts] == []
