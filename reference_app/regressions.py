@@ -15,7 +15,7 @@ import uuid
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import jwt
 
@@ -63,6 +63,8 @@ REFRESH_COOKIE_PATH_ROOT = "refresh_cookie_path_root"
 REFRESH_COOKIE_SCRIPT_READABLE = "refresh_cookie_script_readable"
 REFRESH_COOKIE_OUTLIVES_TTL = "refresh_cookie_outlives_ttl"
 LOGOUT_CLEARS_WRONG_PATH = "logout_clears_wrong_path"
+SHARED_SESSION_CACHE = "shared_session_cache"
+LOGIN_FOLLOWS_ANY_NEXT = "login_follows_any_next"
 
 CATALOGUE: tuple[Regression, ...] = (
     _server(
@@ -180,6 +182,13 @@ CATALOGUE: tuple[Regression, ...] = (
         "OWASP WSTG-SESS-06, ASVS 5.0 7.4.1; RFC 6265 §5.3 (a cookie is keyed by name, "
         "domain and path)",
     ),
+    _server(
+        SHARED_SESSION_CACHE,
+        "the session endpoint's answer is cached without the user in the key: for a while "
+        "every caller is told the first caller's user and session",
+        "OWASP WSTG-SESS-09 / WSTG-ATHZ-02; a response cache keyed by path alone (Web Cache "
+        "Deception, CWE-524)",
+    ),
     _client(
         "stream_raw_fetch",
         "streaming chat uses a raw fetch that bypasses the auth client (no refresh, no retry)",
@@ -238,6 +247,13 @@ CATALOGUE: tuple[Regression, ...] = (
         "RFC 6749 §5.2 (an invalid_grant refusal is final: a retry cannot help)",
     ),
     _client(
+        LOGIN_FOLLOWS_ANY_NEXT,
+        "the login page goes wherever its `next` parameter says after sign-in "
+        "(`//evil.example`, `javascript:`): an open redirect from the real sign-in page",
+        "OWASP WSTG-CLNT-04 (client-side URL redirect); CWE-601",
+        python=False,
+    ),
+    _client(
         "no_cookie_fallback",
         "a page without a token in memory or another tab never tries the refresh cookie",
         "story 3.2 Issue #4 (no auth context: a cleared store has no fallback)",
@@ -290,3 +306,21 @@ def refresh_cookie_attributes(bugs: frozenset[str], path: str, refresh_ttl_s: in
 def minted_secret() -> str:
     """`grace_new_child`: a random secret where the stored child's derived one belongs."""
     return urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+
+
+# How long `shared_session_cache` keeps an answer: a micro-cache's few seconds.
+SHARED_CACHE_TTL = timedelta(seconds=30)
+
+
+class SharedAnswers:
+    """`shared_session_cache`: one kept answer per route for every caller (no user in the key)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[datetime, dict[str, Any]]] = {}
+
+    def answer(self, route: str, now: datetime, fresh: dict[str, Any]) -> dict[str, Any]:
+        kept = self._kept.get(route)
+        if kept is not None and now - kept[0] < SHARED_CACHE_TTL:
+            return kept[1]
+        self._kept[route] = (now, fresh)
+        return fresh

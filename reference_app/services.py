@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -47,6 +47,7 @@ class Services:
     audit: AuditTrail
     # A remote database blocks on I/O: store calls then leave the event loop for a thread.
     offload: bool
+    shared_answers: regressions.SharedAnswers = field(default_factory=regressions.SharedAnswers)
 
     async def call(self, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         if self.offload:

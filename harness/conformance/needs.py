@@ -28,6 +28,13 @@ def request(profile: TargetProfile, name: str) -> None:
         not_applicable(f"needs [{name}] in the target profile")
 
 
+def users(profile: TargetProfile, count: int) -> None:
+    if len(profile.users) < count:
+        not_applicable(
+            f"needs {count} [[users]] in the target profile, it has {len(profile.users)}"
+        )
+
+
 def activity(profile: TargetProfile) -> Call:
     """The request that counts as the user being active: [probe], else [action]."""
     if profile.probe is not None:

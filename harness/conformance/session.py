@@ -124,14 +124,20 @@ class RawSession:
         return await self.send(_with_headers(outgoing, headers or {}), label)
 
     async def call(
-        self, purpose: Call = "probe", access_token: str | None = None, *, label: str = ""
+        self,
+        purpose: Call = "probe",
+        access_token: str | None = None,
+        *,
+        label: str = "",
+        text: str = "2+2",
     ) -> Reply:
-        """[probe], [action] or [stream] with `access_token` (default: the current one)."""
+        """[probe], [action] or [stream] with `access_token` (default: the current one);
+        `text` is what the user types (the `{text}` of an action's fields)."""
         spec: Request | None = getattr(self.profile, purpose)
         if spec is None:
             raise LookupError(f"the target profile declares no [{purpose}] request")
         token = access_token if access_token is not None else self.access_token
-        return await self.send(self._build(spec, purpose, token, text="2+2"), label or purpose)
+        return await self.send(self._build(spec, purpose, token, text=text), label or purpose)
 
     async def logout(self, *, label: str = "log out") -> Reply:
         spec = self.profile.logout

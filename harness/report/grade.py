@@ -225,6 +225,19 @@ SCORING: Final[tuple[Scoring, ...]] = (
         "a stream accepts a bad token",
         "OWASP ASVS 5.0 V9.2.1",
     ),
+    # One user's data in another's session: a session that is not its user's alone.
+    _row(
+        "no_user_reads_back_another_users_actions",
+        50,
+        "a user reads another user's data",
+        "WSTG-ATHZ-02",
+    ),
+    _row(
+        "the_session_of_each_user_names_that_user_alone",
+        50,
+        "a session answers as another user",
+        "WSTG-SESS-09",
+    ),
 )
 # Checks that do not judge the app: `check --measure` reports the policy, it does not grade it.
 UNGRADED: Final = frozenset({"the_session_policy_as_measured"})

@@ -46,6 +46,8 @@ class LoginPage(_Strict):
     locator: Selector | None = None  # shown only on the login page
     message: Selector | None = None  # where the login page tells the user why they are there
     reason_param: str | None = None  # the query parameter carrying the app's reason code
+    # The query parameter naming where the page goes after sign-in (`next`).
+    return_param: str | None = None
     # The app's reason codes in the harness's words ({ expired = "refresh_expired" }); a
     # code missing here is kept as it is.
     reasons: dict[str, str] = Field(default_factory=dict)

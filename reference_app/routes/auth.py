@@ -121,7 +121,7 @@ async def logout_all(auth: AuthDep, svc: ServicesDep) -> dict[str, Any]:
 async def session(auth: AuthDep, svc: ServicesDep, response: Response) -> dict[str, Any]:
     response.headers.update(NO_STORE)
     current = auth.session
-    return {
+    body = {
         "user": await svc.call(_user, svc, current.user),
         "sid": current.sid,
         "access_expires_at": _iso(auth.access_expires_at),
@@ -130,6 +130,9 @@ async def session(auth: AuthDep, svc: ServicesDep, response: Response) -> dict[s
         "session_expires_at": _iso(current.session_expires_at),
         "server_time": _iso(svc.clock.now()),
     }
+    if regressions.SHARED_SESSION_CACHE in svc.settings.regressions:
+        return svc.shared_answers.answer("session", svc.clock.now(), body)
+    return body
 
 
 @router.get("/config")

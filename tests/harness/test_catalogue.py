@@ -154,3 +154,15 @@ def test_server_entry_the_api_suite_misses_goes_on_to_the_conformance_checks() -
     [entry] = run_catalogue(plan, ["refresh_cookie_script_readable"]).entries
     assert [run.suite for run in entry.runs] == ["api", "conformance"]
     assert entry.caught_by == [f"{COOKIE}::test_refresh_cookie_is_http_only"]
+
+
+ISOLATION = "scenarios/conformance/test_user_isolation.py"
+
+
+def test_shared_session_cache_is_caught_by_the_isolation_check_on_a_green_clean_app() -> None:
+    conformance = suite_command(ROOT, "conformance", (ISOLATION,))
+    plan = Plan(api=None, browser=None, conformance=conformance, jobs=2, stop_at_first=frozenset())
+    result = run_catalogue(plan, ["shared_session_cache"])
+    [entry] = result.entries
+    assert result.clean_green
+    assert entry.caught_by == [f"{ISOLATION}::test_the_session_of_each_user_names_that_user_alone"]

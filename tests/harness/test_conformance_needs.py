@@ -57,3 +57,11 @@ def test_margin_and_step_stay_inside_the_limits() -> None:
     assert active_step(3600, None, 604800) == pytest.approx(3240)
     with pytest.raises(ValueError, match="at least one limit"):
         active_step(None, 0)
+
+
+def test_a_profile_with_fewer_users_than_a_check_needs_is_not_applicable() -> None:
+    needs.users(PROFILE, 2)
+    alone = PROFILE.model_copy(update={"users": PROFILE.users[:1]})
+    with pytest.raises(pytest.skip.Exception) as excinfo:
+        needs.users(alone, 2)
+    assert reason(excinfo) == "not applicable: needs 2 [[users]] in the target profile, it has 1"

@@ -11,7 +11,7 @@ from harness.report.grade import BANDS, SCORING, UNGRADED, Grade, grade, graded,
 from harness.report.verdicts import FAIL, NOT_APPLICABLE, PASS, WARN, CheckVerdict
 
 CONFORMANCE = Path(__file__).resolve().parents[2] / "scenarios" / "conformance"
-STANDARDS = ("RFC ", "OWASP ASVS 5.0 ", "WSTG-SESS-", "FAPI 2.0 ")
+STANDARDS = ("RFC ", "OWASP ASVS 5.0 ", "WSTG-SESS-", "WSTG-ATHZ-", "FAPI 2.0 ")
 
 
 def row(check: str, verdict: str) -> CheckVerdict:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 
+from reference_app.regressions import CATALOGUE
 from tests.reference_app.conftest import XRW, Api, cookie_of, error_of
+
+STATIC = Path(__file__).resolve().parents[2] / "reference_app" / "static"
 
 
 async def test_config_lists_active_regressions(make_api: Callable[..., Api]) -> None:
@@ -94,3 +98,36 @@ async def test_logout_clears_the_refresh_cookie_at_its_path_unless_told_otherwis
     response = await api.call("POST", "/api/auth/logout", headers=headers)
     [cleared] = response.headers.get_list("set-cookie")
     assert "Max-Age=0" in cleared and f"Path={path};" in cleared
+
+
+@pytest.mark.parametrize(
+    ("regressions", "bob_is_told"),
+    [("", "bob@example.com"), ("shared_session_cache", "alice@example.com")],
+)
+async def test_the_session_view_names_its_own_user_unless_its_answer_is_shared(
+    make_api: Callable[..., Api], frozen: FrozenDateTimeFactory, regressions: str, bob_is_told: str
+) -> None:
+    api = make_api(regressions=regressions)
+    alice, _ = await api.login()
+    bob, _ = await api.login("bob@example.com", "builder")
+    await api.get("/api/auth/session", alice["access_token"])
+    answer = (await api.get("/api/auth/session", bob["access_token"])).json()
+    assert answer["user"]["email"] == bob_is_told
+
+
+async def test_the_shared_session_answer_is_renewed_once_it_is_stale(
+    make_api: Callable[..., Api], frozen: FrozenDateTimeFactory
+) -> None:
+    api = make_api(regressions="shared_session_cache")
+    alice, _ = await api.login()
+    bob, _ = await api.login("bob@example.com", "builder")
+    await api.get("/api/auth/session", alice["access_token"])
+    frozen.tick(31)
+    answer = (await api.get("/api/auth/session", bob["access_token"])).json()
+    assert answer["user"]["email"] == "bob@example.com"
+
+
+def test_every_client_regression_is_switched_in_the_frontends_scripts() -> None:
+    scripts = "".join(path.read_text() for path in STATIC.rglob("*.js"))
+    client = [entry.name for entry in CATALOGUE if entry.layer == "client"]
+    assert [name for name in client if f'regression("{name}")' not in scripts] == []

@@ -1,6 +1,6 @@
 // Leaving for the login page and coming back: reason messages, the return path, the chat draft.
 
-import { client } from "./config.js";
+import { client, regression } from "./config.js";
 
 // One draft per user: another user signing in on the same browser profile never sees it.
 const draftKey = (user) => `session-harness:draft:${user}`;
@@ -26,6 +26,7 @@ export function goToLogin(reason) {
 
 /** Only same-origin paths are accepted as `next`, never the login page itself. */
 export function safeNext(value) {
+  if (regression("login_follows_any_next")) return value || "/";
   if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
   if (value === "/login" || value.startsWith("/login?")) return "/";
   return value;
