@@ -16,18 +16,14 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from harness.app import AppUnderTest, ServerPool, in_process, started_signing_key
 from harness.client import ClientOptions
+from harness.explore.errors import STATE_DIR, ExploreError
 from harness.explore.machine import machine_for
 from harness.explore.minimise import minimise
 from harness.explore.scenario import scenario_text
 from harness.explore.search import BudgetSpent, Found, Search
 from harness.target import ProfileError, TargetProfile, load_profile
 
-STATE_DIR = Path(".session-harness")
 MAX_STEPS = 10  # steps per example before Hypothesis starts the next one
-
-
-class ExploreError(Exception):
-    """Bad input: an unknown profile, an option or regression the target cannot take."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +58,7 @@ def run_explore(
     *,
     max_examples: int = 500,
     seconds: float = 60.0,
+    shrink_seconds: float = 10.0,
     seed_value: int | None = None,
     options: ClientOptions | None = None,
     regressions: Iterable[str] = (),
@@ -72,13 +69,14 @@ def run_explore(
 
     `state_dir` keeps Hypothesis' example database (None: none), so the next run of the
     same case starts from the schedules that failed; the reproduction goes to `scenario`
-    (default: under `state_dir`, or the working directory).
+    (default: under `state_dir`, or the working directory). After a failure Hypothesis
+    shrinks for at most `shrink_seconds`.
     """
     profile = _profile(target)
     names = frozenset(regressions)
     options = options or ClientOptions()
     with _apps(profile, {"regressions": names} if names else {}) as app:
-        search = Search(app, options, seconds)
+        search = Search(app, options, seconds, shrink_seconds)
         machine = machine_for(search)
         if seed_value is not None:
             machine = seed(seed_value)(machine)
