@@ -21,7 +21,7 @@ def minimise(search: Search, found: Found) -> Found:
     while shrinking:
         shrinking = False
         for index in range(len(steps)):
-            candidate = _renumbered(steps[:index] + steps[index + 1 :])
+            candidate = without(steps, index)
             if candidate is None:
                 continue
             failed = asyncio.run(_replay(search, candidate))
@@ -31,17 +31,24 @@ def minimise(search: Search, found: Found) -> Found:
     return Found(steps, logout, found.after_seconds)
 
 
-def _renumbered(steps: tuple[Step, ...]) -> tuple[Step, ...] | None:
-    """`steps` with tabs numbered in opening order; None when a step acts in no open tab."""
-    opened = 0
-    for step in steps:
-        if isinstance(step, OpenTab):
-            if step.number != opened + 1:
+def without(steps: tuple[Step, ...], index: int) -> tuple[Step, ...] | None:
+    """`steps` without the one at `index`, later tabs renumbered when it opened a tab;
+    None when a later step acts in that tab."""
+    removed = steps[index]
+    rest = steps[:index] + steps[index + 1 :]
+    if not isinstance(removed, OpenTab):
+        return rest
+    gone = removed.number
+    renumbered: list[Step] = []
+    for step in rest:
+        if isinstance(step, OpenTab) and step.number > gone:
+            step = OpenTab(step.number - 1)
+        elif isinstance(step, Act):
+            if gone in step.tabs:
                 return None
-            opened += 1
-        elif isinstance(step, Act) and (max(step.tabs) > opened or opened == 0):
-            return None
-    return steps
+            step = Act(tuple(n - 1 if n > gone else n for n in step.tabs))
+        renumbered.append(step)
+    return tuple(renumbered)
 
 
 async def _replay(search: Search, steps: tuple[Step, ...]) -> Logout | None:

@@ -11,6 +11,7 @@ import pytest
 from harness.cli import main
 from harness.client import ClientOptions
 from harness.explore import ExploreError, run_explore
+from harness.explore.minimise import without
 from harness.explore.options import client_options
 from harness.explore.steps import Act, BreakRefresh, OpenTab, Wait
 
@@ -114,3 +115,9 @@ def test_explore_of_the_clean_reference_app_finds_nothing(tmp_path: Path) -> Non
     found = run_explore("reference-app", seconds=15, seed_value=1, state_dir=tmp_path)
     assert found.exit_code == 0, "\n".join(found.lines())
     assert found.examples > 10
+
+
+def test_schedule_without_an_opened_tab_renumbers_the_later_tabs() -> None:
+    steps = (OpenTab(1), OpenTab(2), OpenTab(3), Act((1, 3)))
+    assert without(steps, 1) == (OpenTab(1), OpenTab(2), Act((1, 2)))
+    assert without(steps, 2) is None  # tab 3 acts later
