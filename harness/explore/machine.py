@@ -79,10 +79,20 @@ class ScheduleMachine(RuleBasedStateMachine):
         self._do(self._wait(span))
 
     @precondition(lambda self: _has_tab(self) and not self.broken)
-    @rule(lose=st.booleans())
-    def break_next_refresh(self, lose: bool) -> None:
+    @rule()
+    def fail_next_refresh(self) -> None:
         self.broken = True
-        self._do(BreakRefresh("lose" if lose else "fail"))
+        self._do(BreakRefresh("fail"))
+
+    # An app without a grace window (or with one shorter than the client's first retry)
+    # promises to end the session when a rotated token's answer is lost.
+    @precondition(
+        lambda self: _has_tab(self) and not self.broken and self.world.survives_a_lost_answer
+    )
+    @rule()
+    def lose_next_refresh_answer(self) -> None:
+        self.broken = True
+        self._do(BreakRefresh("lose"))
 
     @precondition(lambda self: _has_tab(self) and not self.slowed)
     @rule()

@@ -95,6 +95,15 @@ class World:
     def refresh_path(self) -> str:
         return self.promise.profile.path_of("refresh")
 
+    @property
+    def survives_a_lost_answer(self) -> bool:
+        """Whether the promise covers a refresh whose answer is lost: no rotation, or a
+        grace window longer than the client's first retry."""
+        policy = self.promise.policy
+        if not policy.rotation:
+            return True
+        return (policy.grace_seconds or 0) > self.user.policy.retry_delays[0]
+
     async def apply(self, step: Step) -> None:
         if isinstance(step, OpenTab):
             await self._open_tab()
