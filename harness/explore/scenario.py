@@ -26,12 +26,14 @@ from harness import (
     ClientOptions,
     ConnectionProblem,
     ProfileFactory,
+    Promise,
     Recorder,
     SignedOut,
     TabDriver,
     VirtualClock,
     checks,
 )
+
 
 async def act(tab: TabDriver) -> None:
     """The user's action; a failure does not stop the schedule (the checks judge it)."""
@@ -50,15 +52,16 @@ def scenario_text(
     names = sorted(regressions)
     lines = [_HEAD.format(logout=found.logout.words(), target=target)]
     if names:
-        lines.append(f"@pytest.mark.refapp(regressions={names!r})")
+        quoted = ", ".join(f'"{name}"' for name in names)
+        lines.append(f"@pytest.mark.refapp(regressions=[{quoted}])")
     lines += [
         "async def test_explored_schedule_keeps_the_active_user_signed_in(",
-        "    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder",
+        "    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise",
         ") -> None:",
         f"    user = await profile(options={_options(options)})",
     ]
     if any(isinstance(step, BreakRefresh | SlowRefresh) for step in found.steps):
-        lines.append('    REFRESH = user.target.profile.path_of("refresh")  # noqa: N806')
+        lines.append('    REFRESH = promise.profile.path_of("refresh")  # noqa: N806')
     lines.append("    tabs: list[TabDriver] = []")
     for step in found.steps:
         lines += [f"    # {step.words()}", f"    {step.code()}"]

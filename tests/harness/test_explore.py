@@ -98,6 +98,11 @@ def test_explore_finds_the_per_tab_lock_without_grace_logout_in_six_steps_or_few
     )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "redirect(s) to login" in run.stdout
+    # It reads as the bundled scenarios do: ruff has nothing to say about it.
+    ruff = Path(sys.executable).parent / "ruff"
+    if ruff.is_file():
+        lint = subprocess.run([ruff, "format", "--diff", found.scenario], capture_output=True)
+        assert lint.returncode == 0, lint.stdout.decode()
     # The example database is kept: the next run starts from the failing schedule.
     again = run_explore(
         "reference-app",
