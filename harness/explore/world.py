@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from harness.app import AppUnderTest
-from harness.client import ClientOptions, Profile, Target
-from harness.client.tab import Tab
+from harness.client import ClientOptions, Profile, Tab, Target
 from harness.clock import RemoteServerClock, VirtualClock
 from harness.drivers import ActionFailed, ConnectionProblem, SignedOut
 from harness.events import Recorder, RedirectToLogin

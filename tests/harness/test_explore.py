@@ -126,3 +126,27 @@ def test_schedule_without_an_opened_tab_renumbers_the_later_tabs() -> None:
     steps = (OpenTab(1), OpenTab(2), OpenTab(3), Act((1, 3)))
     assert without(steps, 1) == (OpenTab(1), OpenTab(2), Act((1, 2)))
     assert without(steps, 2) is None  # tab 3 acts later
+
+
+def test_the_command_line_loads_hypothesis_only_when_explore_runs() -> None:
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, harness.cli; print('hypothesis' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"
+
+
+@pytest.mark.slow
+def test_explore_finds_the_per_tab_lock_with_a_fresh_grace_child_logout(tmp_path: Path) -> None:
+    found = run_explore(
+        "reference-app",
+        seconds=30,
+        shrink_seconds=5,
+        seed_value=1,
+        options=PER_TAB_LOCK,
+        regressions=["grace_new_child"],
+        state_dir=tmp_path,
+    )
+    assert found.found is not None and len(found.found.steps) <= 6, "\n".join(found.lines())
