@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from harness.conformance.options import add_check_command
 from harness.exit_codes import ExitCode, help_table
+from harness.explore.options import add_explore_command
 from harness.load.options import add_load_arguments
 from harness.recording.options import add_profile_command, profile
 from harness.run_options import add_run_command, run_options
@@ -201,6 +202,30 @@ def mutants(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def explore(args: argparse.Namespace) -> int:
+    """Search schedules for a logout; print the shortest and write it as a scenario."""
+    from harness.explore import ExploreError, run_explore
+    from harness.explore.options import client_options
+
+    try:
+        outcome = run_explore(
+            args.target,
+            max_examples=args.max_examples,
+            seconds=args.seconds,
+            seed_value=args.seed,
+            options=client_options(args.client_option),
+            regressions=args.regression,
+            state_dir=args.state_dir,
+            scenario=args.scenario,
+        )
+    except ExploreError as exc:
+        print(f"session-harness: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    for line in outcome.lines():
+        print(line)
+    return outcome.exit_code
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -250,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_load_arguments(load_cmd)
     load_cmd.set_defaults(handler=load)
     _add_mutants(commands)
+    add_explore_command(commands).set_defaults(handler=explore)
     return parser
 
 
