@@ -17,16 +17,15 @@ from harness.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-# The measurement's own time (the app's start excluded), in virtual time (docs/measure.md).
-BUDGET_S = 30.0
 REPLAY = "replay outside the window"
 
 
 def measured(target: str, report_dir: Path, *extra: str) -> tuple[int, dict[str, dict[str, Any]]]:
     code = main(["check", "--target", target, "--measure", "--report-dir", str(report_dir), *extra])
     doc = json.loads((report_dir / "latest" / "results.json").read_text(encoding="utf-8"))
+    # One measurement, reported; its time is benchmarks/measure.py's figure, not a test's.
     (test,) = doc["tests"]
-    assert test["duration_s"] < BUDGET_S, test["duration_s"]
+    assert test["status"] == "passed" or code != 0, test
     return code, {row["what"]: row for row in doc["measured"]}
 
 
