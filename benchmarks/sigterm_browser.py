@@ -49,11 +49,12 @@ def one_try(delay: float) -> tuple[int | None, str, float]:
             run.kill()
             code = None
         stopped = time.monotonic() - signalled
+        tail = "\n".join(printed.read_text(errors="replace").splitlines()[-6:])
         results = reports / "latest" / "results.json"
         if not results.is_file():
-            return code, "no report", stopped
+            return code, "no report", stopped, tail
         summary = json.loads(results.read_text())["summary"]
-        return code, str(summary["outcome"]), stopped
+        return code, str(summary["outcome"]), stopped, tail
 
 
 def main(argv: list[str] | None = None) -> int:

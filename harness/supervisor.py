@@ -26,11 +26,11 @@ from typing import IO, Any
 
 from rich.console import Console
 
-from harness.exit_codes import ExitCode
+from harness.exit_codes import ExitCode, exit_code_for_signal
 from harness.interrupts import SIGNALS
 from harness.processes import ChildSweep
 from harness.report.journal import Journal
-from harness.report.recovery import vanished, write_recovered
+from harness.report.recovery import stopped_early, vanished, write_recovered
 from harness.report.terminal import print_summary
 from harness.runner import RunOptions, prepare, run_story
 
@@ -113,6 +113,10 @@ def _run_child(options: RunOptions, args: list[str], journal: Path) -> int:
     return code
 
 
+# What a run stopped by SIGINT or SIGTERM exits with.
+SIGNAL_EXITS = frozenset(exit_code_for_signal(signum) for signum in SIGNALS)
+
+
 def _how(journal: Journal, code: int) -> str:
     """What the child did, for the reason of a report it could not be trusted with."""
     if journal.farewell == code:
@@ -143,10 +147,15 @@ def supervise(options: RunOptions | None = None, console: Console | None = None)
         code = _run_child(options, args, path)
         journal = Journal.read(path)
     stopped = sweep.stop()  # what the child left when it died (ours: we adopt orphans)
-    if trustworthy(journal, code):
+    if trustworthy(journal, code) and (journal.reported or code not in SIGNAL_EXITS):
         return Supervised(code, journal, recovered=False)
-    outcome = vanished(journal, _how(journal, code))
-    run = write_recovered(journal, options.report_dir, run_story(options), outcome)
+    interrupted = None
+    if trustworthy(journal, code):  # a signal before pytest took over: no report of its own
+        interrupted = signal.Signals(code - 128).name
+        outcome = stopped_early(journal, interrupted)
+    else:
+        outcome = vanished(journal, _how(journal, code))
+    run = write_recovered(journal, options.report_dir, run_story(options), outcome, interrupted)
     assert run.outcome is not None
     print_summary(run, console)
     if stopped:

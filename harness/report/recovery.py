@@ -7,11 +7,12 @@ verdict is a collection error, `failed`), and a process that ended before its te
 
 from __future__ import annotations
 
+import signal
 from datetime import datetime
 from pathlib import Path
 
 from harness._realtime import wall_now
-from harness.exit_codes import ExitCode
+from harness.exit_codes import ExitCode, exit_code_for_signal
 from harness.report.journal import Journal
 from harness.report.model import RunResult, TestResult
 from harness.report.outcome import Outcome, decide
@@ -60,11 +61,24 @@ def vanished(journal: Journal, how: str) -> Outcome:
     return Outcome("error", ExitCode.ERROR, (reason,))
 
 
+def stopped_early(journal: Journal, signal_name: str) -> Outcome:
+    """The verdict on a run a signal stopped before its tests began (no report of its own)."""
+    total = "?" if journal.collected is None else str(len(journal.collected))
+    reason = f"interrupted by {signal_name} before the suite started; 0 of {total} tests ran"
+    return Outcome("interrupted", exit_code_for_signal(signal.Signals[signal_name]), (reason,))
+
+
 def write_recovered(
-    journal: Journal, report_root: Path, story: Story, outcome: Outcome | None = None
+    journal: Journal,
+    report_root: Path,
+    story: Story,
+    outcome: Outcome | None = None,
+    interrupted: str | None = None,
 ) -> RunResult:
-    """Write the journal's run as the report (`outcome`, else decided) and point latest at it."""
+    """Write the journal's run as the report (`outcome`, else decided) and point latest at it;
+    `interrupted`: the signal that stopped it."""
     run = journal_run(journal, story)
+    run.interrupted = interrupted
     directory = _directory(journal, report_root, run.started_at)
     run.run_id = directory.name
     run.outcome = outcome or decide(run)

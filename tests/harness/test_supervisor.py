@@ -80,3 +80,25 @@ def test_a_run_whose_process_died_leaves_no_process_of_its_own_behind(
     held = int((pytester.path / "held.pid").read_text())
     assert not psutil.pid_exists(held) or psutil.Process(held).status() == psutil.STATUS_ZOMBIE
     assert "stopped 1 process(es) it left behind" in capsys.readouterr().out
+
+
+def test_a_signal_before_pytest_took_over_still_leaves_an_interrupted_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The child says goodbye with 143 but never wrote a report (SIGTERM while it started):
+    the supervisor writes one, marked interrupted, and exits 143."""
+    from harness import supervisor
+
+    def child_stopped_while_starting(options: RunOptions, args: list[str], path: Path) -> int:
+        write_journal(path, {"event": "begin", "at": "2026-12-08T01:00:00+00:00"})
+        say_farewell(path, 143)
+        return 143
+
+    monkeypatch.setattr(supervisor, "_run_child", child_stopped_while_starting)
+    monkeypatch.chdir(tmp_path)
+    done = supervisor.supervise(RunOptions(suite="api", report_dir=tmp_path / "reports"))
+    assert done.exit_code == 143 and done.recovered
+    doc = json.loads((tmp_path / "reports" / "latest" / "results.json").read_text())
+    assert doc["summary"]["outcome"] == "interrupted" and doc["summary"]["exit_code"] == 143
+    assert doc["interrupted"] == "SIGTERM"
+    assert "before the suite started" in doc["summary"]["reasons"][0]
