@@ -21,10 +21,12 @@ import time
 from pathlib import Path
 
 
-def one_try(delay: float) -> tuple[int | None, str, float]:
-    """Exit code, the report's outcome, and how long the run took to stop after the signal."""
+def one_try(delay: float) -> tuple[int | None, str, float, str]:
+    """Exit code, the report's outcome, how long the run took to stop after the signal, and
+    the last lines it printed."""
     with tempfile.TemporaryDirectory() as folder:
         reports = Path(folder) / "reports"
+        printed = Path(folder) / "output.txt"
         run = subprocess.Popen(
             [
                 sys.executable,
@@ -36,8 +38,8 @@ def one_try(delay: float) -> tuple[int | None, str, float]:
                 "--report-dir",
                 str(reports),
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=printed.open("w"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         time.sleep(delay)
