@@ -70,13 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     good = 0
     for n in range(1, args.tries + 1):
         delay = round(pick.uniform(low, high), 1)
-        code, outcome, stopped = one_try(delay)
+        code, outcome, stopped, tail = one_try(delay)
         ok = code == 143 and outcome == "interrupted"
         good += ok
         print(
             f"try {n:2}: SIGTERM at {delay:5.1f} s -> exit {code}, report {outcome}, "
             f"stopped in {stopped:.1f} s{'' if ok else '  <-- wrong'}"
         )
+        if not ok:
+            print("    " + tail.replace("\n", "\n    "))
     print(f"{good} of {args.tries} exited 143 with an interrupted report")
     return 0 if good == args.tries else 1
 
