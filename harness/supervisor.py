@@ -30,7 +30,7 @@ from harness.exit_codes import ExitCode, exit_code_for_signal
 from harness.interrupts import SIGNALS
 from harness.processes import ChildSweep
 from harness.report.journal import Journal
-from harness.report.recovery import stopped_early, vanished, write_recovered
+from harness.report.recovery import interrupted, vanished, write_recovered
 from harness.report.terminal import print_summary
 from harness.runner import RunOptions, prepare, run_story
 
@@ -76,10 +76,12 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _forwarding(child: subprocess.Popen[bytes]) -> dict[int, Any]:
-    """Pass SIGINT and SIGTERM on to the child, which stops its run and writes the report."""
+def _forwarding(child: subprocess.Popen[bytes], received: list[int]) -> dict[int, Any]:
+    """Pass SIGINT and SIGTERM on to the child, which stops its run and writes the report;
+    `received` keeps the signals passed on."""
 
     def forward(signum: int, frame: object) -> None:
+        received.append(signum)
         if child.poll() is None:
             child.send_signal(signum)
 
@@ -88,13 +90,13 @@ def _forwarding(child: subprocess.Popen[bytes]) -> dict[int, Any]:
     return {signum: signal.signal(signum, forward) for signum in SIGNALS}
 
 
-def _run_child(options: RunOptions, args: list[str], journal: Path) -> int:
+def _run_child(options: RunOptions, args: list[str], journal: Path, received: list[int]) -> int:
     command = [sys.executable, "-m", CHILD, str(journal), options_to_json(options), *args]
     child = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_child_env()
     )
     assert child.stdout is not None and child.stderr is not None
-    previous = _forwarding(child)
+    previous = _forwarding(child, received)
     relays = [
         threading.Thread(target=_relay, args=(child.stdout, sys.stdout), daemon=True),
         threading.Thread(target=_relay, args=(child.stderr, sys.stderr), daemon=True),
@@ -144,18 +146,22 @@ def supervise(options: RunOptions | None = None, console: Console | None = None)
     with tempfile.TemporaryDirectory(prefix="session-harness-") as scratch:
         path = Path(scratch) / "journal.ndjson"
         path.touch()
-        code = _run_child(options, args, path)
+        received: list[int] = []
+        code = _run_child(options, args, path, received)
         journal = Journal.read(path)
     stopped = sweep.stop()  # what the child left when it died (ours: we adopt orphans)
     if trustworthy(journal, code) and (journal.reported or code not in SIGNAL_EXITS):
         return Supervised(code, journal, recovered=False)
-    interrupted = None
+    stopped_by = None
     if trustworthy(journal, code):  # a signal before pytest took over: no report of its own
-        interrupted = signal.Signals(code - 128).name
-        outcome = stopped_early(journal, interrupted)
+        stopped_by = signal.Signals(code - 128).name
+        outcome = interrupted(journal, stopped_by)
+    elif received:  # asked to stop, it failed on its way out: still the user's stop
+        stopped_by = signal.Signals(received[0]).name
+        outcome = interrupted(journal, stopped_by, _how(journal, code))
     else:
         outcome = vanished(journal, _how(journal, code))
-    run = write_recovered(journal, options.report_dir, run_story(options), outcome, interrupted)
+    run = write_recovered(journal, options.report_dir, run_story(options), outcome, stopped_by)
     assert run.outcome is not None
     print_summary(run, console)
     if stopped:

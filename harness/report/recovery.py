@@ -61,10 +61,16 @@ def vanished(journal: Journal, how: str) -> Outcome:
     return Outcome("error", ExitCode.ERROR, (reason,))
 
 
-def stopped_early(journal: Journal, signal_name: str) -> Outcome:
-    """The verdict on a run a signal stopped before its tests began (no report of its own)."""
+def interrupted(journal: Journal, signal_name: str, how: str | None = None) -> Outcome:
+    """The verdict on a run a signal stopped that wrote no report of its own: before its tests
+    began, or (`how`: "exited 1 without finishing") failing while it stopped."""
     total = "?" if journal.collected is None else str(len(journal.collected))
-    reason = f"interrupted by {signal_name} before the suite started; 0 of {total} tests ran"
+    when = " before the suite started" if journal.collected is None else ""
+    failing = f"; the run's process {how} while it stopped" if how else ""
+    reason = (
+        f"interrupted by {signal_name}{when}{failing}; "
+        f"{len(journal.finished)} of {total} tests reported"
+    )
     return Outcome("interrupted", exit_code_for_signal(signal.Signals[signal_name]), (reason,))
 
 

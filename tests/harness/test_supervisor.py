@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -82,23 +83,66 @@ def test_a_run_whose_process_died_leaves_no_process_of_its_own_behind(
     assert "stopped 1 process(es) it left behind" in capsys.readouterr().out
 
 
+def supervised_with(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lines: list[dict[str, object]],
+    code: int,
+    signal_received: int | None,
+) -> dict[str, Any]:
+    """`supervise` over a child that wrote `lines` and exited `code` (after the supervisor
+    passed `signal_received` on); the report it left."""
+    from harness import supervisor
+
+    def child(options: RunOptions, args: list[str], path: Path, received: list[int]) -> int:
+        write_journal(path, *lines)
+        if signal_received is not None:
+            received.append(signal_received)
+        return code
+
+    monkeypatch.setattr(supervisor, "_run_child", child)
+    monkeypatch.chdir(tmp_path)
+    done = supervisor.supervise(RunOptions(suite="api", report_dir=tmp_path / "reports"))
+    doc: dict[str, Any] = json.loads((tmp_path / "reports" / "latest" / "results.json").read_text())
+    assert done.recovered and done.exit_code == doc["summary"]["exit_code"]
+    return doc
+
+
+BEGIN = {"event": "begin", "at": "2026-12-08T01:00:00+00:00"}
+
+
 def test_a_signal_before_pytest_took_over_still_leaves_an_interrupted_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The child says goodbye with 143 but never wrote a report (SIGTERM while it started):
     the supervisor writes one, marked interrupted, and exits 143."""
-    from harness import supervisor
-
-    def child_stopped_while_starting(options: RunOptions, args: list[str], path: Path) -> int:
-        write_journal(path, {"event": "begin", "at": "2026-12-08T01:00:00+00:00"})
-        say_farewell(path, 143)
-        return 143
-
-    monkeypatch.setattr(supervisor, "_run_child", child_stopped_while_starting)
-    monkeypatch.chdir(tmp_path)
-    done = supervisor.supervise(RunOptions(suite="api", report_dir=tmp_path / "reports"))
-    assert done.exit_code == 143 and done.recovered
-    doc = json.loads((tmp_path / "reports" / "latest" / "results.json").read_text())
+    doc = supervised_with(
+        tmp_path, monkeypatch, [BEGIN, {"event": "farewell", "code": 143}], 143, 15
+    )
     assert doc["summary"]["outcome"] == "interrupted" and doc["summary"]["exit_code"] == 143
     assert doc["interrupted"] == "SIGTERM"
     assert "before the suite started" in doc["summary"]["reasons"][0]
+
+
+def test_a_run_that_fails_while_stopping_on_sigterm_is_interrupted_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM passed on, then the child died with 1 mid-teardown: the stop was the user's."""
+    lines = [
+        BEGIN,
+        {"event": "collected", "nodeids": ["a", "b"]},
+        {"event": "started", "nodeid": "a"},
+    ]
+    doc = supervised_with(tmp_path, monkeypatch, lines, 1, 15)
+    assert doc["summary"]["outcome"] == "interrupted" and doc["summary"]["exit_code"] == 143
+    reason = doc["summary"]["reasons"][0]
+    assert "exited 1 without finishing while it stopped" in reason and "0 of 2" in reason
+
+
+def test_a_child_that_dies_unasked_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [BEGIN, {"event": "collected", "nodeids": ["a"]}, {"event": "started", "nodeid": "a"}]
+    doc = supervised_with(tmp_path, monkeypatch, lines, -11, None)
+    assert doc["summary"]["outcome"] == "error" and doc["summary"]["exit_code"] == 3
+    assert "killed by SIGSEGV" in doc["summary"]["reasons"][0]
