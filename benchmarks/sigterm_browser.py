@@ -51,7 +51,7 @@ def one_try(delay: float) -> tuple[int | None, str, float, str]:
             run.kill()
             code = None
         stopped = time.monotonic() - signalled
-        tail = "\n".join(printed.read_text(errors="replace").splitlines()[-6:])
+        tail = "\n".join(printed.read_text(errors="replace").splitlines()[-40:])
         results = reports / "latest" / "results.json"
         if not results.is_file():
             return code, "no report", stopped, tail
