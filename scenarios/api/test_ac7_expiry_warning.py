@@ -1,4 +1,8 @@
-"""AC7: before an idle sign-out the user sees a warning, and "Stay signed in" keeps them in."""
+"""AC7: before an idle sign-out the user sees a warning, and "Stay signed in" keeps them in.
+
+A warning on screen is live: its countdown runs, its dismissal reaches every tab, and at
+the absolute end it says the session is ending, not that the user is idle.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from harness import (
     VirtualClock,
     checks,
 )
-from harness.behaviour import chat_every
+from harness.behaviour import chat_every, work_through
 from harness.events import Recorder, RedirectToLogin, RequestSent, WarningShown
 
 pytestmark = pytest.mark.drivers("api", "browser")
@@ -106,3 +110,63 @@ async def test_server_deadline_ahead_of_the_client_is_caught_as_a_redirect_witho
     assert recorder.count(RedirectToLogin) == 1
     with pytest.raises(CheckFailed, match="no 'idle' warning"):
         checks.warning_shown_before(recorder, "idle")
+
+
+@pytest.mark.ac("AC7")
+async def test_countdown_on_the_idle_warning_falls_with_the_clock(
+    profile: ProfileFactory, clock: VirtualClock, promise: Promise, pace: Pace
+) -> None:
+    user = await profile()
+    idle, lead = timings(user, promise)
+    tab = await work_then_idle(user, clock, promise, pace, idle - lead + pace.precision)
+    first = await tab.warning()
+    assert first is not None, "no warning inside its lead time"
+    step = max(lead / 4, 2 * pace.precision)
+    await clock.advance(step)
+    second = await tab.warning()
+    assert second is not None, "the warning went away before its end"
+    fell = first.seconds_left - second.seconds_left
+    slack = pace.precision.total_seconds() + 1  # the countdown shows whole seconds
+    assert abs(fell - step.total_seconds()) <= slack, (
+        f"over {step.total_seconds():.0f}s the countdown fell by {fell:.0f}s"
+    )
+
+
+@pytest.mark.ac("AC7")
+async def test_stay_signed_in_in_one_tab_dismisses_the_warning_in_every_tab(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
+) -> None:
+    user = await profile()
+    idle, lead = timings(user, promise)
+    tab = await user.login()
+    other = await user.open_tab()
+    await chat_every(tab, clock, idle / 12, 6, mode=pace.gaps)
+    await clock.advance(idle - lead - timedelta(minutes=2), mode=pace.gaps)
+    await clock.advance(timedelta(minutes=2) + pace.precision)
+    assert await tab.warning() is not None and await other.warning() is not None
+    await tab.stay_signed_in()
+    await clock.advance(pace.precision)  # the other tab hears of it in the clock's slice
+    assert await tab.warning() is None
+    assert await other.warning() is None, "the warning stayed on in the other tab"
+    await clock.advance(idle - timedelta(minutes=1), mode="fast_forward")
+    assert await tab.signed_in() and await other.signed_in()
+    checks.no_redirect_to_login(recorder)
+
+
+@pytest.mark.ac("AC7")
+@pytest.mark.refapp(session_max_seconds=7200)
+async def test_warning_at_the_absolute_lifetime_says_the_session_is_ending(
+    profile: ProfileFactory, clock: VirtualClock, pace: Pace
+) -> None:
+    user = await profile()
+    tab = await user.login()
+    lead = timedelta(seconds=user.policy.warning_lead_seconds)
+    if not lead:
+        raise NotApplicable("needs a client that warns before the absolute end")
+    # Active up to a few minutes before the end, so that no idle warning can be due.
+    span = timedelta(hours=2) - lead - timedelta(minutes=3)
+    await work_through(tab, clock, pace, span=span, watch=(span, span), message="1+1")
+    await clock.advance(timedelta(minutes=3) + lead / 2)
+    warning = await tab.warning()
+    assert warning is not None, "no warning inside the absolute lead time"
+    assert warning.kind == "absolute", f"at the absolute end the warning says {warning.kind!r}"
