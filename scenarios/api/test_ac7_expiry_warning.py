@@ -112,24 +112,44 @@ async def test_server_deadline_ahead_of_the_client_is_caught_as_a_redirect_witho
         checks.warning_shown_before(recorder, "idle")
 
 
+async def countdown_over(
+    profile: ProfileFactory, clock: VirtualClock, promise: Promise, pace: Pace, steps: int = 3
+) -> None:
+    """Reads the idle warning's seconds as it appears and after each of `steps` clock steps:
+    each reading is lower than the last by the step, to the driver's precision."""
+    user = await profile()
+    idle, lead = timings(user, promise)
+    tab = await work_then_idle(user, clock, promise, pace, idle - lead + pace.precision)
+    step = max(lead / (steps + 1), 2 * pace.precision)
+    slack = pace.precision.total_seconds() + 1  # the countdown shows whole seconds
+    last = await tab.warning()
+    for _ in range(steps):
+        if last is None:
+            raise CheckFailed("the warning went away before its end")
+        await clock.advance(step)
+        now = await tab.warning()
+        fell = last.seconds_left - (now.seconds_left if now else 0.0)
+        if now is not None and abs(fell - step.total_seconds()) > slack:
+            raise CheckFailed(f"over {step.total_seconds():.0f}s the countdown fell by {fell:.0f}s")
+        last = now
+
+
 @pytest.mark.ac("AC7")
 async def test_countdown_on_the_idle_warning_falls_with_the_clock(
     profile: ProfileFactory, clock: VirtualClock, promise: Promise, pace: Pace
 ) -> None:
-    user = await profile()
-    idle, lead = timings(user, promise)
-    tab = await work_then_idle(user, clock, promise, pace, idle - lead + pace.precision)
-    first = await tab.warning()
-    assert first is not None, "no warning inside its lead time"
-    step = max(lead / 4, 2 * pace.precision)
-    await clock.advance(step)
-    second = await tab.warning()
-    assert second is not None, "the warning went away before its end"
-    fell = first.seconds_left - second.seconds_left
-    slack = pace.precision.total_seconds() + 1  # the countdown shows whole seconds
-    assert abs(fell - step.total_seconds()) <= slack, (
-        f"over {step.total_seconds():.0f}s the countdown fell by {fell:.0f}s"
-    )
+    await countdown_over(profile, clock, promise, pace)
+
+
+@pytest.mark.negative
+@pytest.mark.ac("AC7")
+@pytest.mark.refapp(regressions={"frozen_countdown"})
+@pytest.mark.drivers("browser", api="frozen_countdown is in the frontend's drawing only")
+async def test_countdown_drawn_once_is_caught_as_not_falling(
+    profile: ProfileFactory, clock: VirtualClock, promise: Promise, pace: Pace
+) -> None:
+    with pytest.raises(CheckFailed, match="the countdown fell by 0s"):
+        await countdown_over(profile, clock, promise, pace)
 
 
 @pytest.mark.ac("AC7")
@@ -153,20 +173,40 @@ async def test_stay_signed_in_in_one_tab_dismisses_the_warning_in_every_tab(
     checks.no_redirect_to_login(recorder)
 
 
-@pytest.mark.ac("AC7")
-@pytest.mark.refapp(session_max_seconds=7200)
-async def test_warning_at_the_absolute_lifetime_says_the_session_is_ending(
+async def warning_before_the_absolute_end(
     profile: ProfileFactory, clock: VirtualClock, pace: Pace
 ) -> None:
+    """Active until a few minutes before a two-hour session ends: the warning, half its lead
+    time before the end, is of the absolute kind (nothing idle can be due)."""
     user = await profile()
     tab = await user.login()
     lead = timedelta(seconds=user.policy.warning_lead_seconds)
     if not lead:
         raise NotApplicable("needs a client that warns before the absolute end")
-    # Active up to a few minutes before the end, so that no idle warning can be due.
     span = timedelta(hours=2) - lead - timedelta(minutes=3)
     await work_through(tab, clock, pace, span=span, watch=(span, span), message="1+1")
     await clock.advance(timedelta(minutes=3) + lead / 2)
     warning = await tab.warning()
-    assert warning is not None, "no warning inside the absolute lead time"
-    assert warning.kind == "absolute", f"at the absolute end the warning says {warning.kind!r}"
+    if warning is None:
+        raise CheckFailed("no warning inside the absolute lead time")
+    if warning.kind != "absolute":
+        raise CheckFailed(f"at the absolute end the warning says {warning.kind!r}")
+
+
+@pytest.mark.ac("AC7")
+@pytest.mark.refapp(session_max_seconds=7200)
+async def test_warning_at_the_absolute_lifetime_says_the_session_is_ending(
+    profile: ProfileFactory, clock: VirtualClock, pace: Pace
+) -> None:
+    await warning_before_the_absolute_end(profile, clock, pace)
+
+
+@pytest.mark.negative
+@pytest.mark.ac("AC7")
+@pytest.mark.refapp(session_max_seconds=7200, regressions={"absolute_warning_says_idle"})
+@pytest.mark.drivers("browser", api="absolute_warning_says_idle is in the frontend's text only")
+async def test_absolute_warning_with_the_idle_text_is_caught(
+    profile: ProfileFactory, clock: VirtualClock, pace: Pace
+) -> None:
+    with pytest.raises(CheckFailed, match="the warning says 'idle'"):
+        await warning_before_the_absolute_end(profile, clock, pace)
