@@ -231,6 +231,19 @@ CATALOGUE: tuple[Regression, ...] = (
         "story 3.2 Issue #3 and AC7",
     ),
     _client(
+        "frozen_countdown",
+        "the warning's countdown is drawn once, when it appears, and never updated",
+        "story 3.2 AC7 (a warning shown before redirect, with its countdown)",
+        python=False,
+    ),
+    _client(
+        "absolute_warning_says_idle",
+        'the warning before the absolute end shows the idle text and kind ("Are you still '
+        'there?"): staying active cannot help, yet the user is asked to',
+        "story 3.2 Issue #3 (the 7-day end) and AC7",
+        python=False,
+    ),
+    _client(
         "no_heartbeat",
         "clicks without API calls never reach the server (no heartbeat)",
         "story 3.2 AC5 (user activity extends the session)",

@@ -1,4 +1,8 @@
-"""AC7: before an idle sign-out the user sees a warning, and "Stay signed in" keeps them in."""
+"""AC7: before an idle sign-out the user sees a warning, and "Stay signed in" keeps them in.
+
+A warning on screen is live: its countdown runs, its dismissal reaches every tab, and at
+the absolute end it says the session is ending, not that the user is idle.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from harness import (
     VirtualClock,
     checks,
 )
-from harness.behaviour import chat_every
+from harness.behaviour import chat_every, work_through
 from harness.events import Recorder, RedirectToLogin, RequestSent, WarningShown
 
 pytestmark = pytest.mark.drivers("api", "browser")
@@ -106,3 +110,103 @@ async def test_server_deadline_ahead_of_the_client_is_caught_as_a_redirect_witho
     assert recorder.count(RedirectToLogin) == 1
     with pytest.raises(CheckFailed, match="no 'idle' warning"):
         checks.warning_shown_before(recorder, "idle")
+
+
+async def countdown_over(
+    profile: ProfileFactory, clock: VirtualClock, promise: Promise, pace: Pace, steps: int = 3
+) -> None:
+    """Reads the idle warning's seconds as it appears and after each of `steps` clock steps:
+    each reading is lower than the last by the step, to the driver's precision."""
+    user = await profile()
+    idle, lead = timings(user, promise)
+    tab = await work_then_idle(user, clock, promise, pace, idle - lead + pace.precision)
+    step = max(lead / (steps + 1), 2 * pace.precision)
+    slack = pace.precision.total_seconds() + 1  # the countdown shows whole seconds
+    last = await tab.warning()
+    for _ in range(steps):
+        if last is None:
+            raise CheckFailed("the warning went away before its end")
+        await clock.advance(step)
+        now = await tab.warning()
+        fell = last.seconds_left - (now.seconds_left if now else 0.0)
+        if now is not None and abs(fell - step.total_seconds()) > slack:
+            raise CheckFailed(f"over {step.total_seconds():.0f}s the countdown fell by {fell:.0f}s")
+        last = now
+
+
+@pytest.mark.ac("AC7")
+async def test_countdown_on_the_idle_warning_falls_with_the_clock(
+    profile: ProfileFactory, clock: VirtualClock, promise: Promise, pace: Pace
+) -> None:
+    await countdown_over(profile, clock, promise, pace)
+
+
+@pytest.mark.negative
+@pytest.mark.ac("AC7")
+@pytest.mark.refapp(regressions={"frozen_countdown"})
+@pytest.mark.drivers("browser", api="frozen_countdown is in the frontend's drawing only")
+async def test_countdown_drawn_once_is_caught_as_not_falling(
+    profile: ProfileFactory, clock: VirtualClock, promise: Promise, pace: Pace
+) -> None:
+    with pytest.raises(CheckFailed, match="the countdown fell by 0s"):
+        await countdown_over(profile, clock, promise, pace)
+
+
+@pytest.mark.ac("AC7")
+async def test_stay_signed_in_in_one_tab_dismisses_the_warning_in_every_tab(
+    profile: ProfileFactory, clock: VirtualClock, recorder: Recorder, promise: Promise, pace: Pace
+) -> None:
+    user = await profile()
+    idle, lead = timings(user, promise)
+    tab = await user.login()
+    other = await user.open_tab()
+    await chat_every(tab, clock, idle / 12, 6, mode=pace.gaps)
+    await clock.advance(idle - lead - timedelta(minutes=2), mode=pace.gaps)
+    await clock.advance(timedelta(minutes=2) + pace.precision)
+    assert await tab.warning() is not None and await other.warning() is not None
+    await tab.stay_signed_in()
+    await clock.advance(pace.precision)  # the other tab hears of it in the clock's slice
+    assert await tab.warning() is None
+    assert await other.warning() is None, "the warning stayed on in the other tab"
+    await clock.advance(idle - timedelta(minutes=1), mode="fast_forward")
+    assert await tab.signed_in() and await other.signed_in()
+    checks.no_redirect_to_login(recorder)
+
+
+async def warning_before_the_absolute_end(
+    profile: ProfileFactory, clock: VirtualClock, pace: Pace
+) -> None:
+    """Active until a few minutes before a two-hour session ends: the warning, half its lead
+    time before the end, is of the absolute kind (nothing idle can be due)."""
+    user = await profile()
+    tab = await user.login()
+    lead = timedelta(seconds=user.policy.warning_lead_seconds)
+    if not lead:
+        raise NotApplicable("needs a client that warns before the absolute end")
+    span = timedelta(hours=2) - lead - timedelta(minutes=3)
+    await work_through(tab, clock, pace, span=span, watch=(span, span), message="1+1")
+    await clock.advance(timedelta(minutes=3) + lead / 2)
+    warning = await tab.warning()
+    if warning is None:
+        raise CheckFailed("no warning inside the absolute lead time")
+    if warning.kind != "absolute":
+        raise CheckFailed(f"at the absolute end the warning says {warning.kind!r}")
+
+
+@pytest.mark.ac("AC7")
+@pytest.mark.refapp(session_max_seconds=7200)
+async def test_warning_at_the_absolute_lifetime_says_the_session_is_ending(
+    profile: ProfileFactory, clock: VirtualClock, pace: Pace
+) -> None:
+    await warning_before_the_absolute_end(profile, clock, pace)
+
+
+@pytest.mark.negative
+@pytest.mark.ac("AC7")
+@pytest.mark.refapp(session_max_seconds=7200, regressions={"absolute_warning_says_idle"})
+@pytest.mark.drivers("browser", api="absolute_warning_says_idle is in the frontend's text only")
+async def test_absolute_warning_with_the_idle_text_is_caught(
+    profile: ProfileFactory, clock: VirtualClock, pace: Pace
+) -> None:
+    with pytest.raises(CheckFailed, match="the warning says 'idle'"):
+        await warning_before_the_absolute_end(profile, clock, pace)

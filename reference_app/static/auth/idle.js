@@ -58,12 +58,16 @@ export function recordActivity(source) {
 }
 
 function show(kind, secondsLeft) {
-  if (warning !== kind) {
+  const already = warning === kind;
+  if (!already) {
     if (warning !== null) hide();
     warning = kind;
     emit("warning_shown", { warning: kind, seconds_left: Math.round(secondsLeft) });
   }
-  monitor.view.show(kind, secondsLeft);
+  if (already && regression("frozen_countdown")) return; // drawn once, never redrawn
+  // Regression `absolute_warning_says_idle`: one dialog text for both ends.
+  const says = regression("absolute_warning_says_idle") ? "idle" : kind;
+  monitor.view.show(says, secondsLeft);
 }
 
 function hide() {
