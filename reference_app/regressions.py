@@ -249,6 +249,13 @@ CATALOGUE: tuple[Regression, ...] = (
         "story 3.2 AC5 (user activity extends the session)",
     ),
     _client(
+        "heartbeat_every_activity",
+        "every click or key press sends a heartbeat at the next tick: an active user's "
+        "activity reaches the server far more often than heartbeat_max_seconds allows",
+        "story 3.2 AC5 (activity extends the session, at most one heartbeat per "
+        "heartbeat_max_seconds); issue 18 class 5 (background request rates)",
+    ),
+    _client(
         "network_error_signs_out",
         "a refresh that fails on the network signs the user out instead of retrying",
         "story 3.2 test table (network error: retry, then graceful error)",

@@ -31,6 +31,7 @@ CLIENT_BUGS = frozenset(
         "refresh_of_refresh",
         "no_expiry_warning",
         "no_heartbeat",
+        "heartbeat_every_activity",
         "network_error_signs_out",
         "refusal_retried",
     }

@@ -91,6 +91,8 @@ class ProfileState:
         if self.last_api_call is None:
             return True
         period = min(timedelta(seconds=self.policy.heartbeat_max_seconds), idle / 4)
+        if self.policy.has("heartbeat_every_activity"):
+            period = timedelta(0)
         return self.last_activity > self.last_api_call and now - self.last_api_call >= period
 
     def sign_out(self, reason: str, message: str | None, *, redirect: bool) -> None:

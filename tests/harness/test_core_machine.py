@@ -102,6 +102,7 @@ class Setup:
     flying: bool = False
     banner: str | None = None
     activity_after_api_s: float | None = None  # a click this long after the last API call
+    api_call_ago_s: float = 120.0  # the last API call, when activity_after_api_s is set
     signed_in: bool = True
 
     def machine(self) -> TabMachine:
@@ -120,7 +121,7 @@ class Setup:
         state.refresh_locks_held = self.locks_held
         machine.flying, machine.banner = self.flying, self.banner
         if self.activity_after_api_s is not None:
-            state.last_api_call = NOW - timedelta(seconds=120)
+            state.last_api_call = NOW - timedelta(seconds=self.api_call_ago_s)
             state.last_activity = state.last_api_call + timedelta(seconds=self.activity_after_api_s)
         return machine
 
@@ -569,6 +570,23 @@ TIMER_CASES = {
         Setup(idle_timeout_s=600, activity_after_api_s=30, bugs=frozenset({"no_heartbeat"})),
         [],
         [Finished(None)],
+        timer="tick",
+    ),
+    "heartbeat: none within heartbeat_max_seconds of the last API call": Case(
+        Setup(idle_timeout_s=600, activity_after_api_s=5, api_call_ago_s=30),
+        [],
+        [Finished(None)],
+        timer="tick",
+    ),
+    "bug heartbeat_every_activity: a click right after an API call is a heartbeat": Case(
+        Setup(
+            idle_timeout_s=600,
+            activity_after_api_s=5,
+            api_call_ago_s=30,
+            bugs=frozenset({"heartbeat_every_activity"}),
+        ),
+        [Done()],
+        [Heartbeat(), Finished(None)],
         timer="tick",
     ),
     "idle timeout: the client signs out on its own": Case(

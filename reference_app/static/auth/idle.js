@@ -80,7 +80,8 @@ function hide() {
 /** A tab where the user acts but sends nothing still tells the server it is active. */
 function heartbeat(now) {
   if (regression("no_heartbeat")) return;
-  const every = Math.min(client().heartbeat_max_seconds, config().idle_timeout_seconds / 4) * 1000;
+  const capped = Math.min(client().heartbeat_max_seconds, config().idle_timeout_seconds / 4) * 1000;
+  const every = regression("heartbeat_every_activity") ? 0 : capped;
   if (pinging || times.ownUser <= lastApi() || now - lastApi() < every) return;
   // The refresh just failed: a ping would only repeat it; the refresh timer retries anyway.
   if (store.auth().banner !== null) return;
