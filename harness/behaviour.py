@@ -63,6 +63,19 @@ async def chat_every(
     return replies
 
 
+async def work_past_expiries(
+    tab: TabDriver, clock: VirtualClock, promise: Promise, pace: Pace, lifetimes: int = 2
+) -> None:
+    """Act halfway through each access token's life and a second past its end, `lifetimes`
+    times: every reply must come (a refresh the client had to make or retry included)."""
+    half = promise.access_ttl / 2
+    for _ in range(lifetimes):
+        await clock.advance(half, mode=pace.gaps)
+        assert await tab.chat("2+2"), f"{tab.name}: no reply halfway through a token's life"
+        await clock.advance(half + timedelta(seconds=1), mode=pace.gaps)
+        assert await tab.chat("3+3"), f"{tab.name}: no reply past a token's expiry"
+
+
 def retryable_grace(user: ProfileDriver, promise: Promise) -> timedelta:
     """The grace window of an app that rotates refresh tokens, when a refresh whose answer was
     lost can be retried inside it; otherwise the scenario is not applicable."""

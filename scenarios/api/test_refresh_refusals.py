@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from harness import Pace, ProfileFactory, Promise, SignedOut, VirtualClock, checks
+from harness.behaviour import work_past_expiries
 from harness.events import BannerShown, Recorder, RefreshRetry, RequestSent
 
 pytestmark = pytest.mark.drivers("api", "browser")
@@ -63,11 +64,7 @@ async def test_refresh_answered_try_again_later_is_retried_and_the_user_stays_si
     user = await profile()
     tab = await user.login()
     user.network.fail_next(promise.profile.path_of("refresh"), status=status, error="rate_limited")
-    for _ in range(2):  # two token lifetimes of work, the first refresh answered `status`
-        await clock.advance(promise.access_ttl / 2, mode=pace.gaps)
-        assert await tab.chat("2+2")
-        await clock.advance(promise.access_ttl / 2 + timedelta(seconds=1), mode=pace.gaps)
-        assert await tab.chat("3+3")
+    await work_past_expiries(tab, clock, promise, pace)  # the first refresh answered `status`
     checks.no_redirect_to_login(recorder)
     checks.no_fatal_refresh_failure(recorder)
     assert await tab.signed_in()
