@@ -186,16 +186,25 @@ class BrowserTab:
             )
         if found == "login":
             await self._raise_signed_out()
-        if found == "result":
-            return (await self.page.locator(action.result).nth(before).inner_text()).strip()
-        if refusals:
+        if refusals and found != "result":
             raise ActionFailed(refusals[-1].status, await error_code(refusals[-1], spec))
         if found is None:
             raise ConnectionProblem(
                 f"no result ({action.result}) within {DEFAULT_TIMEOUT_S:g} s of the action"
             )
-        shown = action.error or ""
-        raise ConnectionProblem((await self.page.locator(shown).first.inner_text()).strip())
+        shown = action.result if found == "result" else action.error or ""
+        try:  # what the page shows, unless it left for the login page meanwhile
+            text = (
+                await self.page.locator(shown)
+                .nth(before if found == "result" else 0)
+                .inner_text(timeout=ACT_TIMEOUT_MS)
+            ).strip()
+        except PlaywrightError:
+            await self._signed_out_if_leaving()
+            raise
+        if found == "result":
+            return text
+        raise ConnectionProblem(text)
 
     async def _act(self, fill: str | None, click: str | None, text: str) -> None:
         """Fill and click as the user would; a page that left for the login page meanwhile
